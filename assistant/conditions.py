@@ -1,0 +1,124 @@
+"""Structured `when` conditions over earlier answers (never `eval`).
+
+A condition in a flow file is a small table:
+
+    { step = "id", equals = "value" }      { step = "id", in = ["a", "b"] }
+    { step = "id", includes = "a" }        { step = "id", answered = true }
+    { step = "id", at_least = 5 }          { step = "id", at_most = 3 }
+    { all = [c, ...] }   { any = [c, ...] }   { not = c }
+
+`answers` passed to `holds` holds only answered (not skipped) steps that are
+currently visible, keyed by step id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+TESTS = ("equals", "in", "includes", "answered", "at_least", "at_most")
+GROUPS = ("all", "any", "not")
+
+
+class ConditionError(ValueError):
+    """A condition table that does not follow the format above."""
+
+
+@dataclass(frozen=True)
+class StepTest:
+    step: str
+    test: str
+    value: Any
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        if self.test == "answered":
+            return (self.step in answers) is bool(self.value)
+        if self.step not in answers:
+            return False
+        given = answers[self.step]
+        if self.test == "equals":
+            return given == self.value
+        if self.test == "in":
+            return given in self.value
+        if self.test == "includes":
+            return isinstance(given, list) and self.value in given
+        if not isinstance(given, int | float) or isinstance(given, bool):
+            return False
+        if self.test == "at_least":
+            return given >= self.value
+        return given <= self.value  # at_most
+
+    def steps(self) -> set[str]:
+        return {self.step}
+
+
+@dataclass(frozen=True)
+class Group:
+    op: str
+    items: tuple[Condition, ...]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        if self.op == "all":
+            return all(c.holds(answers) for c in self.items)
+        if self.op == "any":
+            return any(c.holds(answers) for c in self.items)
+        return not self.items[0].holds(answers)
+
+    def steps(self) -> set[str]:
+        return set().union(*(c.steps() for c in self.items))
+
+
+Condition = StepTest | Group
+
+
+def parse_condition(raw: Any) -> Condition:
+    """Turn a condition table from a flow file into a `Condition`."""
+    if isinstance(raw, StepTest | Group):
+        return raw
+    if not isinstance(raw, dict):
+        raise ConditionError(f"a condition must be a table, not {raw!r}")
+    groups = [k for k in GROUPS if k in raw]
+    if groups:
+        if len(raw) != 1:
+            raise ConditionError(
+                f"'{groups[0]}' must stand alone in its table, found {sorted(raw)}"
+            )
+        op = groups[0]
+        body = raw[op]
+        if op == "not":
+            return Group("not", (parse_condition(body),))
+        if not isinstance(body, list) or not body:
+            raise ConditionError(f"'{op}' needs a non-empty list of conditions")
+        return Group(op, tuple(parse_condition(item) for item in body))
+    if "step" not in raw:
+        raise ConditionError(
+            "a condition needs 'step' and one of " + ", ".join(TESTS) + ", or all / any / not"
+        )
+    step = raw["step"]
+    if not isinstance(step, str) or not step:
+        raise ConditionError(f"'step' must be a step id, not {step!r}")
+    unknown = sorted(set(raw) - {"step", *TESTS})
+    if unknown:
+        raise ConditionError(f"unknown key {unknown[0]!r} in condition on '{step}'")
+    tests = [t for t in TESTS if t in raw]
+    if len(tests) != 1:
+        raise ConditionError(
+            f"condition on '{step}' needs exactly one of {', '.join(TESTS)}, found {len(tests)}"
+        )
+    test = tests[0]
+    value = raw[test]
+    _check_value(step, test, value)
+    return StepTest(step, test, value)
+
+
+def _check_value(step: str, test: str, value: Any) -> None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if test == "in" and not (isinstance(value, list) and value):
+        raise ConditionError(f"'in' on '{step}' needs a non-empty list")
+    if test == "answered" and not isinstance(value, bool):
+        raise ConditionError(f"'answered' on '{step}' must be true or false")
+    if test in ("at_least", "at_most") and not number:
+        raise ConditionError(f"'{test}' on '{step}' needs a number")
+    if test in ("equals", "includes") and not (isinstance(value, str) or number):
+        raise ConditionError(f"'{test}' on '{step}' needs a text or a number")

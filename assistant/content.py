@@ -1,0 +1,86 @@
+"""Content cards: what the framework says, in our own words, one Markdown file each.
+
+A card is `content/<id>.md` with TOML front matter between `+++` lines:
+
+    +++
+    title = "Top tips for assessment"
+    source = "NSPCC framework, Annex 18"
+    tags = ["assessment"]
+    +++
+    # Top tips for assessment
+    ...
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+FENCE = "+++"
+
+
+class CardError(ValueError):
+    """A content card whose front matter is missing or wrong."""
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    title: str
+    source: str
+    tags: tuple[str, ...]
+    body: str
+
+
+def parse_card(card_id: str, text: str, name: str = "") -> Card:
+    """Read a card's front matter and body."""
+    where = name or card_id
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != FENCE:
+        raise CardError(f"{where}:1: a card starts with a '+++' line of front matter")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+    except StopIteration:
+        raise CardError(f"{where}: the front matter has no closing '+++' line") from None
+    try:
+        meta = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as exc:
+        raise CardError(f"{where}: front matter is not valid TOML: {exc}") from None
+    unknown = sorted(set(meta) - {"title", "source", "tags"})
+    if unknown:
+        raise CardError(f"{where}: unknown front matter key '{unknown[0]}'")
+    title, source = meta.get("title"), meta.get("source")
+    if not isinstance(title, str) or not title or not isinstance(source, str) or not source:
+        raise CardError(f"{where}: front matter needs a 'title' and a 'source'")
+    tags = meta.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise CardError(f"{where}: 'tags' must be a list of words")
+    body = "\n".join(lines[end + 1 :]).strip() + "\n"
+    return Card(card_id, title, source, tuple(tags), body)
+
+
+def card_ids(folder: Path) -> list[str]:
+    """Every card id in `folder`, without reading the cards."""
+    return sorted(p.stem for p in folder.glob("*.md"))
+
+
+def load_card(folder: Path, card_id: str) -> Card:
+    path = folder / f"{card_id}.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CardError(f"no content card '{card_id}' in {folder}") from None
+    return parse_card(card_id, text, str(path))
+
+
+def load_cards(folder: Path) -> tuple[list[Card], list[str]]:
+    """Every card that loads, and one message for each that does not."""
+    cards: list[Card] = []
+    problems: list[str] = []
+    for card_id in card_ids(folder):
+        try:
+            cards.append(load_card(folder, card_id))
+        except CardError as exc:
+            problems.append(str(exc))
+    return cards, problems

@@ -1,0 +1,213 @@
+"""The kinds of step a flow can hold, and how each kind checks an answer.
+
+A step is a `message` (the assistant says something) or a question of one of
+the kinds below. Each question kind turns a raw answer into the value that is
+stored, or raises `AnswerError` with a message a practitioner can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.conditions import Condition, parse_condition
+
+STEP_ID = r"^[a-z][a-z0-9_]{0,63}$"
+OPTION_VALUE = r"^[a-z0-9][a-z0-9_]{0,63}$"
+YES_NO_UNKNOWN = {"yes": "Yes", "no": "No", "unknown": "Not known"}
+SCALE_MIN, SCALE_MAX = 0, 10
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its question; the message says why."""
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (a stray NUL from a paste), keep new lines and tabs."""
+    return "".join(
+        ch for ch in text if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
+    ).strip()
+
+
+class _Step(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=STEP_ID)]
+    text: Annotated[str, Field(min_length=1)]
+    cite: tuple[str, ...] = ()
+    when: Condition | None = None
+
+    is_question: ClassVar[bool] = False
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _parse_when(cls, raw: Any) -> Condition | None:
+        return None if raw is None else parse_condition(raw)
+
+
+class MessageStep(_Step):
+    """The assistant says something; nothing is asked."""
+
+    kind: Literal["message"]
+
+
+class _Question(_Step):
+    label: Annotated[str, Field(min_length=1, max_length=80)]
+    hint: str | None = None
+    optional: bool = False
+
+    is_question: ClassVar[bool] = True
+
+    def check(self, value: Any, today: date | None = None) -> Any:
+        """Return the value to store for `value`, or raise `AnswerError`."""
+        raise NotImplementedError
+
+    def display(self, value: Any) -> str:
+        """The stored value as a practitioner reads it."""
+        return str(value)
+
+
+class Option(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: Annotated[str, Field(pattern=OPTION_VALUE)]
+    label: Annotated[str, Field(min_length=1)]
+
+
+class _WithOptions(_Question):
+    options: Annotated[tuple[Option, ...], Field(min_length=2, max_length=12)]
+
+    @field_validator("options")
+    @classmethod
+    def _unique(cls, options: tuple[Option, ...]) -> tuple[Option, ...]:
+        seen: set[str] = set()
+        for option in options:
+            if option.value in seen:
+                raise ValueError(f"option value {option.value!r} is used twice")
+            seen.add(option.value)
+        return options
+
+    def label_of(self, value: str) -> str:
+        return next((o.label for o in self.options if o.value == value), value)
+
+    def _known(self, value: Any) -> str:
+        values = [o.value for o in self.options]
+        if value not in values:
+            raise AnswerError(f"{value!r} is not one of the options ({', '.join(values)})")
+        return value
+
+
+class ChoiceStep(_WithOptions):
+    """One option from a list."""
+
+    kind: Literal["choice"]
+
+    def check(self, value: Any, today: date | None = None) -> str:
+        return self._known(value)
+
+    def display(self, value: Any) -> str:
+        return self.label_of(value)
+
+
+class MultiStep(_WithOptions):
+    """Any number of options from a list (none is a valid answer)."""
+
+    kind: Literal["multi"]
+
+    def check(self, value: Any, today: date | None = None) -> list[str]:
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise AnswerError("choose the options that apply")
+        chosen = {self._known(v) for v in value}
+        return [o.value for o in self.options if o.value in chosen]
+
+    def display(self, value: Any) -> str:
+        return "; ".join(self.label_of(v) for v in value) if value else "None of these"
+
+
+class ScaleStep(_Question):
+    """A whole number from 0 to 10."""
+
+    kind: Literal["scale"]
+    min_label: str | None = None
+    max_label: str | None = None
+
+    def check(self, value: Any, today: date | None = None) -> int:
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswerError(f"give a whole number from {SCALE_MIN} to {SCALE_MAX}")
+        if not SCALE_MIN <= value <= SCALE_MAX:
+            raise AnswerError(f"{value} is outside the scale {SCALE_MIN} to {SCALE_MAX}")
+        return value
+
+    def display(self, value: Any) -> str:
+        return f"{value} out of {SCALE_MAX}"
+
+
+class YesNoUnknownStep(_Question):
+    """Yes, no, or not known."""
+
+    kind: Literal["yes_no_unknown"]
+
+    def check(self, value: Any, today: date | None = None) -> str:
+        if value not in YES_NO_UNKNOWN:
+            raise AnswerError("answer yes, no or unknown")
+        return value
+
+    def display(self, value: Any) -> str:
+        return YES_NO_UNKNOWN.get(value, str(value))
+
+
+class TextStep(_Question):
+    """Free text, kept exactly as typed (less control characters)."""
+
+    kind: Literal["text"]
+    placeholder: str | None = None
+    max_length: Annotated[int, Field(ge=1, le=100_000)] = 20_000
+
+    def check(self, value: Any, today: date | None = None) -> str:
+        if not isinstance(value, str):
+            raise AnswerError("write the answer as text")
+        text = clean_text(value)
+        if not text:
+            hint = "; or skip it, it is optional" if self.optional else ""
+            raise AnswerError("the answer is empty" + hint)
+        if len(text) > self.max_length:
+            raise AnswerError(f"the answer is {len(text)} characters; at most {self.max_length}")
+        return text
+
+
+class DateStep(_Question):
+    """A calendar date written YYYY-MM-DD."""
+
+    kind: Literal["date"]
+    allow_future: bool = True
+    allow_past: bool = True
+
+    def check(self, value: Any, today: date | None = None) -> str:
+        text = value.strip() if isinstance(value, str) else ""
+        if not ISO_DATE.match(text):
+            raise AnswerError(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01")
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise AnswerError(f"{text} is not a real date") from None
+        today = today or date.today()
+        if not self.allow_future and day > today:
+            raise AnswerError(f"{text} is in the future; this question needs a date up to today")
+        if not self.allow_past and day < today:
+            raise AnswerError(f"{text} is in the past; this question needs today or later")
+        return text
+
+    def display(self, value: Any) -> str:
+        return date.fromisoformat(value).strftime("%-d %B %Y")
+
+
+Question = ChoiceStep | MultiStep | ScaleStep | YesNoUnknownStep | TextStep | DateStep
+Step = Annotated[MessageStep | Question, Field(discriminator="kind")]
+KINDS = ("message", "choice", "multi", "scale", "yes_no_unknown", "text", "date")
