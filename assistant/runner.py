@@ -1,0 +1,207 @@
+"""A flow session as a pure state machine (no Textual, no database).
+
+The session's state is derived from its answer events alone, so it can be
+resumed from what the store kept: the latest event for a step is its answer
+(or its skip), and the current question is the first visible question with
+neither — unless the practitioner went back to change an earlier one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from assistant.flows import Flow
+
+
+class RunnerError(ValueError):
+    """An action that the session cannot take in its present state."""
+
+
+@dataclass(frozen=True)
+class AnswerEvent:
+    """One answer given (or one optional question skipped) in a session."""
+
+    step: str
+    value: Any = None
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A visible step of the conversation, with its answer if it has one."""
+
+    step: Any
+    value: Any = None
+    answered: bool = False
+    skipped: bool = False
+
+
+class FlowSession:
+    """One run through a flow: start, answer, back, change, skip, finish, resume."""
+
+    def __init__(self, flow: Flow, events: Iterable[AnswerEvent] = ()) -> None:
+        self.flow = flow
+        self.history: list[AnswerEvent] = []
+        self._latest: dict[str, AnswerEvent] = {}
+        self._revisit: str | None = None
+        for event in events:
+            self._record(event)
+
+    def _record(self, event: AnswerEvent) -> None:
+        self.history.append(event)
+        self._latest[event.step] = event
+
+    # -- what is visible -------------------------------------------------
+    def visible_steps(self) -> list[Any]:
+        """Steps whose conditions hold, judged on the answers of visible steps only."""
+        answers: dict[str, Any] = {}
+        visible = []
+        for step in self.flow.steps:
+            if step.when is not None and not step.when.holds(answers):
+                continue
+            visible.append(step)
+            event = self._latest.get(step.id)
+            if step.is_question and event is not None and not event.skipped:
+                answers[step.id] = event.value
+        return visible
+
+    def answers(self) -> dict[str, Any]:
+        """The current answer of each visible, answered question."""
+        return {
+            s.id: self._latest[s.id].value
+            for s in self.visible_steps()
+            if s.is_question and s.id in self._latest and not self._latest[s.id].skipped
+        }
+
+    def _settled(self, step: Any) -> bool:
+        return step.id in self._latest
+
+    @property
+    def current(self) -> Any | None:
+        """The question being asked now, or None when every question is settled."""
+        visible = self.visible_steps()
+        if self._revisit is not None and any(s.id == self._revisit for s in visible):
+            return self.flow.step(self._revisit)
+        return next((s for s in visible if s.is_question and not self._settled(s)), None)
+
+    @property
+    def complete(self) -> bool:
+        return self.current is None
+
+    def progress(self) -> tuple[int, int]:
+        """(settled questions, visible questions)."""
+        questions = [s for s in self.visible_steps() if s.is_question]
+        return sum(self._settled(s) for s in questions), len(questions)
+
+    def transcript(self) -> list[Turn]:
+        """The conversation so far: visible steps up to the first open question."""
+        turns = []
+        for step in self.visible_steps():
+            event = self._latest.get(step.id) if step.is_question else None
+            if event is None:
+                turns.append(Turn(step))
+                if step.is_question:
+                    break
+            else:
+                turns.append(Turn(step, event.value, not event.skipped, event.skipped))
+        return turns
+
+    def messages_before(self, step_id: str | None) -> list[Any]:
+        """The message steps shown between the previous question and `step_id` (or the end)."""
+        pending: list[Any] = []
+        for step in self.visible_steps():
+            if step.id == step_id:
+                return pending
+            pending = [] if step.is_question else [*pending, step]
+        return pending
+
+    # -- actions ---------------------------------------------------------
+    def _require_current(self) -> Any:
+        step = self.current
+        if step is None:
+            raise RunnerError("every question in this flow has been answered")
+        return step
+
+    def prepare_answer(self, value: Any, today: date | None = None) -> AnswerEvent:
+        """The event for answering the current question; `AnswerError` if it does not fit.
+
+        Nothing changes until `apply`, so a caller can store the event first.
+        """
+        step = self._require_current()
+        return AnswerEvent(step.id, step.check(value, today))
+
+    def prepare_skip(self) -> AnswerEvent:
+        step = self._require_current()
+        if not step.optional:
+            raise RunnerError(f"'{step.label}' needs an answer; it cannot be skipped")
+        return AnswerEvent(step.id, None, skipped=True)
+
+    def apply(self, event: AnswerEvent) -> None:
+        """Take a prepared (and stored) event into the session."""
+        self._record(event)
+        self._revisit = None
+
+    def answer(self, value: Any, today: date | None = None) -> AnswerEvent:
+        """Answer the current question; raise `AnswerError` if the value does not fit."""
+        event = self.prepare_answer(value, today)
+        self.apply(event)
+        return event
+
+    def skip(self) -> AnswerEvent:
+        """Skip the current question, if it is optional."""
+        event = self.prepare_skip()
+        self.apply(event)
+        return event
+
+    @property
+    def revisiting(self) -> bool:
+        """True while an earlier answer is reopened to be changed."""
+        return self._revisit is not None and self.current is not None
+
+    def back(self) -> Any:
+        """Go back to the visible question before the current one, to change it."""
+        questions = [s for s in self.visible_steps() if s.is_question]
+        current = self.current
+        index = questions.index(current) if current in questions else len(questions)
+        if index == 0:
+            raise RunnerError("this is the first question; there is nothing before it")
+        self._revisit = questions[index - 1].id
+        return questions[index - 1]
+
+    def change(self, step_id: str) -> Any:
+        """Reopen an earlier, visible question so its answer can be changed."""
+        for step in self.visible_steps():
+            if step.id == step_id and step.is_question:
+                self._revisit = step_id
+                return step
+        raise RunnerError(f"there is no question '{step_id}' to change in this conversation")
+
+    def cancel_change(self) -> None:
+        """Leave the earlier answer as it was and return to the first open question."""
+        self._revisit = None
+
+    def summary(self) -> list[tuple[str, str]]:
+        """What was recorded: (label, answer as read) for each visible question."""
+        rows = []
+        for step in self.visible_steps():
+            if not step.is_question:
+                continue
+            event = self._latest.get(step.id)
+            if event is None:
+                shown = "not yet answered"
+            elif event.skipped:
+                shown = "skipped"
+            else:
+                shown = step.display(event.value)
+            rows.append((step.label, shown))
+        return rows
+
+    def finish(self) -> list[tuple[str, str]]:
+        """Check that nothing is left to answer and return the summary."""
+        step = self.current
+        if step is not None:
+            raise RunnerError(f"'{step.label}' is still open")
+        return self.summary()
