@@ -1,0 +1,69 @@
+"""The Textual app: routes between screens; no rules live here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from assistant.content import card_ids
+from assistant.flows import FlowLibrary, load_library
+from assistant.paths import content_dir, flows_dir
+from assistant.store import Store
+from assistant.ui.help import HelpScreen, binding_rows
+from assistant.ui.home import HomeScreen
+
+
+class ReunifyApp(App[None]):
+    """Guided practice for the NSPCC reunification framework."""
+
+    TITLE = "Reunify"
+    BINDINGS = [
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="app.quit",
+            priority=True,
+            tooltip="Quit; every answer is already saved",
+        ),
+        Binding("f1", "help", "Help", id="app.help", tooltip="List every key on this screen"),
+    ]
+
+    def __init__(self, store: Store, library: FlowLibrary, select: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.library = library
+        self.select = select
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen(self.store, self.library, self.select))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(binding_rows(self.screen)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = {"quit", "help"}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                active.tooltip or binding.tooltip or binding.description,
+                partial(self.run_action, binding.action, active.node),
+            )
+        yield SystemCommand("Help", "List every key on this screen", self.action_help)
+
+
+def create_app(store: Store, select: str | None = None) -> ReunifyApp:
+    """The one app factory, used by the command line and the tests."""
+    library = load_library(flows_dir(), card_ids(content_dir()))
+    return ReunifyApp(store, library, select)

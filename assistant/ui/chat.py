@@ -1,0 +1,226 @@
+"""The chat screen: one flow session with one case, as a conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from assistant.flows import Flow
+from assistant.runner import AnswerEvent, FlowSession, RunnerError
+from assistant.steps import AnswerError
+from assistant.store import SessionRecord, Store, StoreError
+from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
+from assistant.ui.turns import AssistantTurn, ReplyTurn
+
+
+class SummaryTurn(Static):
+    """What the session recorded, as plain text (answers are never read as markup)."""
+
+    DEFAULT_CSS = "SummaryTurn { margin: 1 8 0 0; padding: 0 1; border-left: thick $success; }"
+
+    def __init__(self, rows: list[tuple[str, str]], **kwargs: Any) -> None:
+        body = Text("What was recorded\n", style="bold")
+        for label, answer in rows:
+            body.append(f"\n{label}: ", style="bold")
+            body.append(answer)
+        super().__init__(body, **kwargs)
+
+
+class ChatScreen(Screen):
+    """Ask a flow's questions one at a time and keep every answer as it is given."""
+
+    CSS_PATH = "chat.tcss"
+    BINDINGS = [
+        Binding(
+            "ctrl+b",
+            "back",
+            "Change previous",
+            id="chat.back",
+            tooltip="Go back to the previous question to change its answer",
+        ),
+        Binding(
+            "ctrl+o",
+            "skip",
+            "Skip",
+            id="chat.skip",
+            tooltip="Skip the current question (optional questions only)",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Leave",
+            id="chat.leave",
+            tooltip="Stop changing an answer, or go back to the cases (everything is kept)",
+        ),
+    ]
+
+    def __init__(self, store: Store, flow: Flow, record: SessionRecord) -> None:
+        super().__init__()
+        self.store = store
+        self.flow = flow
+        self.record = record
+        self.session = FlowSession(flow, store.events(record.ref, record.id))
+        self._shown: set[str] = set()
+        self._input: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="progress")
+        yield VerticalScroll(id="log")
+        with Vertical(id="dock"):
+            yield Static(id="how", markup=False)
+            yield Static(id="error", markup=False)
+            yield Vertical(id="slot")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = self.flow.title
+        self.sub_title = f"case {self.record.ref}"
+        log = self.query_one("#log", VerticalScroll)
+        log.anchor()
+        times = {a.event.step: a.at for a in self.store.answers(self.record.ref, self.record.id)}
+        log.mount(AssistantTurn(self.flow.intro))
+        for turn in self.session.transcript():
+            self._shown.add(turn.step.id)
+            if not turn.step.is_question:
+                log.mount(AssistantTurn(turn.step.text))
+            elif turn.answered or turn.skipped:
+                log.mount(AssistantTurn(self._question_text(turn.step)))
+                log.mount(self._reply(turn.step, turn.value, turn.skipped, times.get(turn.step.id)))
+        await self._advance()
+
+    # -- showing -----------------------------------------------------------
+    @staticmethod
+    def _question_text(step: Any, changing: bool = False) -> str:
+        text = step.text
+        if changing:
+            text = f"*Changing an earlier answer — {step.label}*\n\n{text}"
+        return text
+
+    @staticmethod
+    def _reply(step: Any, value: Any, skipped: bool, at: str | None) -> ReplyTurn:
+        if skipped:
+            return ReplyTurn(step.label, "(skipped)", at, classes="-skipped")
+        return ReplyTurn(step.label, step.display(value), at)
+
+    def _update_progress(self) -> None:
+        done, total = self.session.progress()
+        state = " · finished" if self.session.complete else ""
+        self.query_one("#progress", Static).update(
+            Text(f"{self.flow.title} · case {self.record.ref} · {done} of {total} answered{state}")
+        )
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#error", Static).update(
+            Text(f"⚠ {message}", style="bold") if message else ""
+        )
+
+    async def _advance(self) -> None:
+        """Show what comes next: messages, then the open question or the summary."""
+        log = self.query_one("#log", VerticalScroll)
+        step = self.session.current
+        for message in self.session.messages_before(step.id if step else None):
+            if message.id not in self._shown:
+                self._shown.add(message.id)
+                log.mount(AssistantTurn(message.text))
+        if step is None:
+            await self._finish()
+        else:
+            await self._ask(step)
+        self._update_progress()
+
+    async def _ask(self, step: Any, changing: bool = False) -> None:
+        self._shown.add(step.id)
+        self.query_one("#log", VerticalScroll).mount(
+            AssistantTurn(self._question_text(step, changing))
+        )
+        how = HOW_TO_ANSWER[step.kind]
+        if step.hint:
+            how = f"{step.hint}\n{how}"
+        if step.optional:
+            how += " Optional: ctrl+o skips it."
+        if changing:
+            how += " Esc keeps the earlier answer."
+        await self._set_input(input_for(step), how)
+
+    async def _finish(self) -> None:
+        rows = self.session.finish()
+        if not self.record.finished:
+            self.store.finish_session(self.record.ref, self.record.id)
+            self.record = self.store.session(self.record.ref, self.record.id)
+        self.query_one("#log", VerticalScroll).mount(SummaryTurn(rows))
+        done = Static(
+            "This flow is complete and saved. ctrl+b changes an answer; Esc returns to the cases.",
+            id="answer",
+            markup=False,
+        )
+        await self._set_input(done, "")
+
+    async def _set_input(self, widget: Any, how: str) -> None:
+        slot = self.query_one("#slot", Vertical)
+        await slot.remove_children()
+        self._input = widget
+        await slot.mount(widget)
+        self.query_one("#how", Static).update(how)
+        self._show_error("")
+        widget.focus()
+
+    # -- answering ---------------------------------------------------------
+    @on(Submitted)
+    async def _submitted(self, message: Submitted) -> None:
+        message.stop()
+        if message.sender is not self._input:
+            return  # a key that reached an input already replaced by the next question
+        try:
+            event = self.session.prepare_answer(message.value)
+        except (AnswerError, RunnerError) as exc:
+            self._show_error(f"{exc}.")
+            return
+        await self._keep(event)
+
+    async def _keep(self, event: AnswerEvent) -> None:
+        """Store the event first; only a stored answer moves the conversation on."""
+        step = self.flow.step(event.step)
+        try:
+            stored = self.store.record(self.record.ref, self.record.id, event)
+        except (StoreError, OSError) as exc:
+            self._show_error(
+                f"Not saved: {exc}. Your answer is still here; send it again to retry."
+            )
+            return
+        self.session.apply(event)
+        self.query_one("#log", VerticalScroll).mount(
+            self._reply(step, event.value, event.skipped, stored.at)
+        )
+        await self._advance()
+
+    async def action_skip(self) -> None:
+        try:
+            event = self.session.prepare_skip()
+        except RunnerError as exc:
+            self._show_error(f"{exc}.")
+            return
+        await self._keep(event)
+
+    async def action_back(self) -> None:
+        try:
+            step = self.session.back()
+        except RunnerError as exc:
+            self._show_error(f"{exc}.")
+            return
+        await self._ask(step, changing=True)
+        self._update_progress()
+
+    async def action_leave(self) -> None:
+        if self.session.revisiting:
+            self.session.cancel_change()
+            await self._advance()
+            return
+        self.dismiss()

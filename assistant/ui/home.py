@@ -1,0 +1,209 @@
+"""The home screen: cases, a new case, the chosen case's sessions, and flows by purpose."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from assistant.flows import FlowLibrary
+from assistant.store import CaseRefError, Store, StoreError
+from assistant.ui.chat import ChatScreen
+
+PURPOSES = {
+    "practitioner": "Assessing",
+    "supervision": "Supervision",
+    "check-in": "Before a review",
+    "child": "With the child",
+    "learning": "Learning",
+}
+
+
+def _when(stamp: str) -> str:
+    try:
+        return datetime.fromisoformat(stamp).strftime("%-d %b %Y %H:%M")
+    except ValueError:
+        return stamp
+
+
+def _highlight_first(widget: OptionList) -> None:
+    """Highlight the first option that can be chosen, so Enter works at once."""
+    for index in range(widget.option_count):
+        if not widget.get_option_at_index(index).disabled:
+            widget.highlighted = index
+            return
+
+
+class HomeScreen(Screen):
+    """Choose a case, then resume a session or start a flow."""
+
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding(
+            "n",
+            "new_case",
+            "New case",
+            id="home.new_case",
+            tooltip="Type a reference for a new case",
+        ),
+        Binding("c", "focus('cases')", "Cases", id="home.cases", tooltip="Go to the list of cases"),
+        Binding(
+            "s",
+            "focus('sessions')",
+            "Sessions",
+            id="home.sessions",
+            tooltip="Go to the chosen case's sessions",
+        ),
+        Binding(
+            "f", "focus('flows')", "Flows", id="home.flows", tooltip="Go to the flows you can start"
+        ),
+    ]
+
+    def __init__(self, store: Store, library: FlowLibrary, select: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.library = library
+        self.ref: str | None = select
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="left"):
+                yield Label("Cases", classes="heading")
+                yield OptionList(id="cases")
+                yield Input(placeholder="New case reference", id="new-case", max_length=32)
+                yield Label("", id="case-error", markup=False)
+            with Vertical(id="right"):
+                yield Label("Sessions", id="sessions-heading", classes="heading")
+                yield OptionList(id="sessions")
+                yield Label("Start a flow", id="flows-heading", classes="heading")
+                yield OptionList(id="flows")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Reunify"
+        self.sub_title = "guided reunification practice"
+        self._fill_flows()
+        self._fill_cases()
+        self.query_one("#cases", OptionList).focus()
+        if self.library.problems:
+            count = len(self.library.problems)
+            self.notify(
+                f"{count} problem(s) in flow files; those flows are not offered. "
+                f"First: {self.library.problems[0]}. Run 'reunify flows check' for all.",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
+
+    def on_screen_resume(self) -> None:
+        self._fill_sessions()
+
+    # -- lists -------------------------------------------------------------
+    def _fill_cases(self) -> None:
+        cases = self.store.cases()
+        widget = self.query_one("#cases", OptionList)
+        widget.clear_options()
+        for case in cases:
+            note = "  (demo)" if case.demo else ""
+            widget.add_option(Option(Text(case.ref + note), id=case.ref))
+        refs = [c.ref for c in cases]
+        if self.ref not in refs:
+            self.ref = refs[0] if refs else None
+        if self.ref:
+            widget.highlighted = refs.index(self.ref)
+        self._fill_sessions()
+
+    def _fill_sessions(self) -> None:
+        widget = self.query_one("#sessions", OptionList)
+        widget.clear_options()
+        heading = self.query_one("#sessions-heading", Label)
+        flows_heading = self.query_one("#flows-heading", Label)
+        if self.ref is None:
+            heading.update("Sessions — create a case first (n)")
+            flows_heading.update("Start a flow")
+            return
+        heading.update(Text(f"Sessions of {self.ref}"))
+        flows_heading.update(Text(f"Start a flow for {self.ref}"))
+        sessions = self.store.sessions(self.ref)
+        if not sessions:
+            widget.add_option(Option("No sessions yet: start a flow below.", disabled=True))
+        for s in sessions:
+            state = "finished" if s.finished else "unfinished — resume"
+            text = Text(f"{s.flow_title} · {_when(s.started_at)} · {s.answers} answers · {state}")
+            widget.add_option(Option(text, id=s.id))
+        _highlight_first(widget)
+
+    def _fill_flows(self) -> None:
+        widget = self.query_one("#flows", OptionList)
+        for audience, flows in self.library.by_audience().items():
+            widget.add_option(Option(Text(PURPOSES[audience], style="bold"), disabled=True))
+            for flow in flows:
+                widget.add_option(Option(Text(f"  {flow.title}"), id=flow.id))
+        _highlight_first(widget)
+
+    # -- choosing ------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#cases")
+    def _case_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id != self.ref:
+            self.ref = event.option.id
+            self._fill_sessions()
+
+    @on(OptionList.OptionSelected, "#cases")
+    def _case_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.ref = event.option.id
+        self._fill_sessions()
+        self.query_one("#flows", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#sessions")
+    def _session_chosen(self, event: OptionList.OptionSelected) -> None:
+        if self.ref is None or event.option.id is None:
+            return
+        record = self.store.session(self.ref, event.option.id)
+        flow = self.library.flows.get(record.flow_id)
+        if flow is None:
+            self.notify(
+                f"The flow '{record.flow_id}' cannot be loaded now (see 'reunify flows check'); "
+                "its answers are kept in the database.",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.app.push_screen(ChatScreen(self.store, flow, record))
+
+    @on(OptionList.OptionSelected, "#flows")
+    def _flow_chosen(self, event: OptionList.OptionSelected) -> None:
+        if self.ref is None:
+            self.notify("Create or choose a case first.", severity="warning")
+            return
+        flow = self.library.flows[str(event.option.id)]
+        record = self.store.start_session(self.ref, flow.id, flow.title)
+        self.app.push_screen(ChatScreen(self.store, flow, record))
+
+    def action_new_case(self) -> None:
+        self.query_one("#new-case", Input).focus()
+
+    def action_focus(self, widget_id: str) -> None:
+        self.query_one(f"#{widget_id}").focus()
+
+    @on(Input.Submitted, "#new-case")
+    def _new_case(self, event: Input.Submitted) -> None:
+        error = self.query_one("#case-error", Label)
+        ref = event.value.strip()
+        try:
+            self.store.create_case(ref)
+        except (CaseRefError, StoreError) as exc:
+            error.update(str(exc))
+            return
+        error.update("")
+        event.input.value = ""
+        self.ref = ref
+        self._fill_cases()
+        self.query_one("#flows", OptionList).focus()

@@ -1,0 +1,224 @@
+"""The answer input docked under the conversation, one widget per question kind.
+
+Every input posts `AnswerInput.Submitted(value)`; the chat screen checks the
+value against the step (the step's own `check`) and shows any error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import events, on
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from assistant.steps import SCALE_MAX, SCALE_MIN, YES_NO_UNKNOWN
+
+
+class Submitted(Message):
+    """An answer the practitioner sent (not yet checked)."""
+
+    def __init__(self, sender: Widget, value: Any) -> None:
+        super().__init__()
+        self.sender = sender
+        self.value = value
+
+
+class ChoiceInput(OptionList):
+    """Options numbered 1–9: a number key or Enter chooses."""
+
+    DEFAULT_CSS = "ChoiceInput { height: auto; max-height: 12; }"
+
+    def __init__(self, options: list[tuple[str, str]], **kwargs: Any) -> None:
+        self.values = [value for value, _ in options]
+        prompts = [
+            Option(Text(f"{i}. {label}"), id=value) for i, (value, label) in enumerate(options, 1)
+        ]
+        super().__init__(*prompts, **kwargs)
+
+    def on_mount(self) -> None:
+        self.highlighted = 0
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character.isdigit():
+            index = int(event.character) - 1
+            if 0 <= index < len(self.values):
+                event.stop()
+                self.highlighted = index
+                self.post_message(Submitted(self, self.values[index]))
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(Submitted(self, event.option.id))
+
+
+class MultiInput(OptionList):
+    """Tick any number of options: space or the option's number ticks, Enter sends.
+
+    A ticked option reads "[x]" and an unticked one "[ ]", so the state never
+    rests on colour alone. Ticking none is a valid answer.
+    """
+
+    DEFAULT_CSS = "MultiInput { height: auto; max-height: 12; }"
+    BINDINGS = [
+        Binding("space", "tick", "Tick", id="multi.tick", tooltip="Tick or untick the option"),
+        Binding("enter", "send", "Send", id="multi.send", tooltip="Send the ticked options"),
+    ]
+
+    def __init__(self, options: list[tuple[str, str]], **kwargs: Any) -> None:
+        self.choices = options
+        self.ticked: set[str] = set()
+        super().__init__(
+            *(Option(self._prompt(i), id=v) for i, (v, _) in enumerate(options)), **kwargs
+        )
+
+    def _prompt(self, index: int) -> Text:
+        value, label = self.choices[index]
+        box = "[x]" if value in self.ticked else "[ ]"
+        return Text(f"{box} {index + 1}. {label}")
+
+    def on_mount(self) -> None:
+        self.highlighted = 0
+
+    def _toggle(self, index: int) -> None:
+        value = self.choices[index][0]
+        self.ticked ^= {value}
+        self.replace_option_prompt_at_index(index, self._prompt(index))
+
+    def action_tick(self) -> None:
+        if self.highlighted is not None:
+            self._toggle(self.highlighted)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character.isdigit():
+            index = int(event.character) - 1
+            if 0 <= index < len(self.choices):
+                event.stop()
+                self.highlighted = index
+                self._toggle(index)
+
+    def action_send(self) -> None:
+        self.post_message(Submitted(self, [v for v, _ in self.choices if v in self.ticked]))
+
+
+class ScaleInput(Static, can_focus=True):
+    """A 0–10 scale: arrows or a digit move, Enter sends. The chosen number is bracketed."""
+
+    DEFAULT_CSS = "ScaleInput { height: auto; padding: 0 1; }"
+    BINDINGS = [
+        Binding("left", "move(-1)", "Lower", show=False),
+        Binding("right", "move(1)", "Higher", show=False),
+        Binding("home", "set(0)", "Lowest", show=False),
+        Binding("end", "set(10)", "Highest", show=False),
+        Binding("enter", "send", "Send", id="scale.send", tooltip="Send the chosen number"),
+    ]
+
+    def __init__(self, min_label: str | None, max_label: str | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.value = 5
+        self.min_label = min_label or "lowest"
+        self.max_label = max_label or "highest"
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        marks = Text()
+        for n in range(SCALE_MIN, SCALE_MAX + 1):
+            if n == self.value:
+                marks.append(f"[{n}]", style="bold reverse")
+            else:
+                marks.append(f" {n} ")
+        marks.append(f"\n{SCALE_MIN} = {self.min_label} · {SCALE_MAX} = {self.max_label}")
+        marks.append(f"\nChosen: {self.value}  (← → or a digit, Enter sends)")
+        self.update(marks)
+
+    def action_move(self, delta: int) -> None:
+        self.action_set(self.value + delta)
+
+    def action_set(self, value: int) -> None:
+        self.value = max(SCALE_MIN, min(SCALE_MAX, value))
+        self._show()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character.isdigit():
+            event.stop()
+            self.action_set(int(event.character))
+
+    def action_send(self) -> None:
+        self.post_message(Submitted(self, self.value))
+
+
+class DateInput(Input):
+    """A date typed as YYYY-MM-DD; Enter sends and the step checks it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(placeholder="YYYY-MM-DD, e.g. 2026-03-01", max_length=10, **kwargs)
+
+    @on(Input.Submitted)
+    def _sent(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(Submitted(self, event.value))
+
+
+class TextInput(TextArea):
+    """Free text over several lines: Enter sends, ctrl+n starts a new line."""
+
+    DEFAULT_CSS = "TextInput { height: 6; }"
+    BINDINGS = [
+        Binding("ctrl+n", "newline", "New line", id="text.newline", tooltip="Start a new line"),
+    ]
+
+    def __init__(self, placeholder: str | None = None, **kwargs: Any) -> None:
+        super().__init__(soft_wrap=True, show_line_numbers=False, tab_behavior="focus", **kwargs)
+        if placeholder:
+            self.placeholder = placeholder
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(Submitted(self, self.text))
+            return
+        if event.key == "shift+enter":
+            event.stop()
+            event.prevent_default()
+            self.action_newline()
+            return
+        await super()._on_key(event)
+
+    def action_newline(self) -> None:
+        self.insert("\n")
+
+
+def input_for(step: Any) -> Widget:
+    """The input widget that fits a question's kind."""
+    kind = step.kind
+    if kind == "choice":
+        return ChoiceInput([(o.value, o.label) for o in step.options], id="answer")
+    if kind == "yes_no_unknown":
+        return ChoiceInput(list(YES_NO_UNKNOWN.items()), id="answer")
+    if kind == "multi":
+        return MultiInput([(o.value, o.label) for o in step.options], id="answer")
+    if kind == "scale":
+        return ScaleInput(step.min_label, step.max_label, id="answer")
+    if kind == "date":
+        return DateInput(id="answer")
+    if kind == "text":
+        return TextInput(step.placeholder, id="answer")
+    raise ValueError(f"no input for kind {kind!r}")
+
+
+HOW_TO_ANSWER = {
+    "choice": "Choose with ↑ ↓ and Enter, or press the option's number.",
+    "yes_no_unknown": "Press 1 for yes, 2 for no, 3 for not known (or ↑ ↓ and Enter).",
+    "multi": "Tick with space or the number ([x] = ticked); Enter sends. None ticked is an answer.",
+    "scale": "Move with ← → or press a digit; Enter sends.",
+    "date": "Type the date as YYYY-MM-DD; Enter sends.",
+    "text": "Type your answer; Enter sends, ctrl+n starts a new line.",
+}

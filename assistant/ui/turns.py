@@ -1,0 +1,50 @@
+"""The turns of the conversation: the assistant's (Markdown) and the practitioner's replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from markdown_it import MarkdownIt
+from rich.text import Text
+from textual.widgets import Markdown, Static
+
+
+def parser() -> MarkdownIt:
+    """Our Markdown dialect: CommonMark with tables and strikethrough, no raw HTML."""
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+class AssistantTurn(Markdown):
+    """What the assistant says, rendered as Markdown."""
+
+    DEFAULT_CSS = """
+    AssistantTurn { margin: 1 8 0 0; padding: 0 1; border-left: thick $primary; }
+    AssistantTurn > MarkdownBlock:last-child { margin-bottom: 0; }
+    """
+
+    def __init__(self, text: str, **kwargs) -> None:
+        super().__init__(text, parser_factory=parser, **kwargs)
+
+
+class ReplyTurn(Static):
+    """The practitioner's answer, shown exactly as given (never read as markup)."""
+
+    DEFAULT_CSS = """
+    ReplyTurn { margin: 1 0 0 8; padding: 0 1; border-right: thick $secondary; text-align: right; }
+    ReplyTurn.-skipped { text-style: italic; }
+    """
+
+    def __init__(self, label: str, answer: str, at: str | None = None, **kwargs) -> None:
+        when = _clock(at)
+        body = Text(answer)
+        body.append(f"\n{label}" + (f" · {when}" if when else ""), style="dim")
+        super().__init__(body, **kwargs)
+
+
+def _clock(at: str | None) -> str:
+    if not at:
+        return ""
+    try:
+        return datetime.fromisoformat(at).strftime("%H:%M")
+    except ValueError:
+        return ""

@@ -1,0 +1,167 @@
+"""The app as a practitioner uses it, driven by Textual's Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from assistant.demo import DEMO_REF, write_demo
+from assistant.runner import FlowSession
+from assistant.store import Store
+from assistant.ui.app import create_app
+from assistant.ui.chat import ChatScreen, SummaryTurn
+from assistant.ui.help import HelpScreen
+from assistant.ui.home import HomeScreen
+from assistant.ui.turns import ReplyTurn
+from tests.conftest import FIXTURES
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def fixture_flows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offer only the test flow (every question kind, a condition, an optional step)."""
+    folder = FIXTURES / "only-visit-plan"
+    monkeypatch.setenv("REUNIFY_FLOWS", str(folder))
+
+
+async def start_flow(pilot, flow_title: str) -> ChatScreen:
+    flows = pilot.app.screen.query_one("#flows", OptionList)
+    index = next(
+        i
+        for i in range(flows.option_count)
+        if str(flows.get_option_at_index(i).prompt).strip() == flow_title
+    )
+    flows.focus()
+    flows.highlighted = index
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ChatScreen)
+    return pilot.app.screen
+
+
+async def test_answer_whole_flow_and_find_answers_in_database(
+    tmp_path: Path, fixture_flows: None
+) -> None:
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    app = create_app(store, select=DEMO_REF)
+    async with app.run_test(size=SIZE) as pilot:
+        chat = await start_flow(pilot, "Visit plan (test)")
+        await pilot.press("2")  # choice: follow-up visit
+        await pilot.pause()
+        await pilot.press("space", "down", "space", "enter")  # multi: partner, household
+        await pilot.pause()
+        await pilot.press("2")  # yes/no/unknown: no → the date question appears
+        await pilot.pause()
+        await pilot.press(*"2026-13-01", "enter")  # nonsense date is refused
+        await pilot.pause()
+        assert "not a real date" in str(chat.query_one("#error").render())
+        chat.query_one("#answer").value = ""
+        await pilot.press(*"2026-12-01", "enter")
+        await pilot.pause()
+        await pilot.press("right", "right", "enter")  # scale: 5 → 7
+        await pilot.pause()
+        await pilot.press(*"Ask about [bold]the dog[/]", "ctrl+n", *"and the garden", "enter")
+        await pilot.pause()
+        assert chat.session.complete
+        assert chat.query(SummaryTurn)
+        replies = [str(r.render()) for r in chat.query(ReplyTurn)]
+        assert any("[bold]the dog[/]" in r for r in replies)  # shown as typed, not markup
+    record = store.sessions(DEMO_REF)[0]
+    assert record.finished
+    session = FlowSession(chat.flow, Store(store.root).events(DEMO_REF, record.id))
+    assert session.answers() == {
+        "visit_kind": "follow_up",
+        "topics": ["partner", "household"],
+        "genogram": "no",
+        "genogram_when": "2026-12-01",
+        "confidence": 7,
+        "notes": "Ask about [bold]the dog[/]\nand the garden",
+    }
+
+
+async def test_leave_midway_and_resume(tmp_path: Path, fixture_flows: None) -> None:
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=SIZE) as pilot:
+        await start_flow(pilot, "Visit plan (test)")
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HomeScreen)
+        sessions = pilot.app.screen.query_one("#sessions", OptionList)
+        assert "1 answers · unfinished — resume" in str(sessions.get_option_at_index(0).prompt)
+    async with create_app(store, select=DEMO_REF).run_test(size=SIZE) as pilot:
+        sessions = pilot.app.screen.query_one("#sessions", OptionList)
+        sessions.focus()
+        sessions.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        chat = pilot.app.screen
+        assert isinstance(chat, ChatScreen)
+        assert chat.session.current.id == "topics"
+        assert "First visit" in str(chat.query(ReplyTurn).first().render())
+
+
+async def test_back_changes_an_answer_as_a_new_event(tmp_path: Path, fixture_flows: None) -> None:
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=SIZE) as pilot:
+        chat = await start_flow(pilot, "Visit plan (test)")
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert chat.session.current.id == "visit_kind"
+        await pilot.press("2")
+        await pilot.pause()
+        assert chat.session.current.id == "topics"
+    values = [e.value for e in store.events(DEMO_REF, store.sessions(DEMO_REF)[0].id)]
+    assert values == ["first", "follow_up"]
+
+
+async def test_required_question_cannot_be_skipped(tmp_path: Path, fixture_flows: None) -> None:
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=SIZE) as pilot:
+        chat = await start_flow(pilot, "Visit plan (test)")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "cannot be skipped" in str(chat.query_one("#error").render())
+
+
+async def test_new_case_from_home_and_bad_reference(tmp_path: Path, fixture_flows: None) -> None:
+    store = Store(tmp_path / "db")
+    async with create_app(store).run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Jane Smith", "enter")
+        await pilot.pause()
+        assert "not valid" in str(pilot.app.screen.query_one("#case-error").render())
+        pilot.app.screen.query_one("#new-case").value = ""
+        await pilot.press(*"LA-77", "enter")
+        await pilot.pause()
+    assert [c.ref for c in store.cases()] == ["LA-77"]
+
+
+async def test_help_lists_bindings_and_ctrl_q_quits(tmp_path: Path, fixture_flows: None) -> None:
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=SIZE) as pilot:
+        await start_flow(pilot, "Visit plan (test)")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        text = str(pilot.app.screen.query_one("Static").render())
+        for words in ("Change previous", "Skip", "Quit", "Help", "Leave"):
+            assert words in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ChatScreen)
+        quits: list[bool] = []
+        pilot.app.exit = lambda *args, **kwargs: quits.append(True)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert quits == [True]
