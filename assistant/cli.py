@@ -1,0 +1,225 @@
+"""The `reunify` command: the app, and the commands scripts and case systems use.
+
+Every error a user can cause prints one line on stderr and exits non-zero
+(2 for bad input or usage, 1 otherwise); never a traceback. Heavy imports
+(Textual, pydantic models) happen inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import NoReturn
+
+from assistant import __version__
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """An error the user can fix; printed as one line."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UserError(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="reunify",
+        description="Guided practice assistant for the NSPCC reunification framework.",
+    )
+    parser.add_argument("--version", action="version", version=f"reunify {__version__}")
+    parser.add_argument(
+        "--db", type=Path, help="database folder (default: $REUNIFY_DB, else your data folder)"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app on a temporary fictional demo case"
+    )
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    commands.add_parser("demo", help="write the fictional demo case DEMO-001 into the database")
+    cases = commands.add_parser("cases", help="list cases")
+    cases.add_argument("--json", action="store_true", help="print JSON")
+    case = commands.add_parser("case", help="work with one case")
+    case_commands = case.add_subparsers(dest="case_command", parser_class=_Parser, required=True)
+    new = case_commands.add_parser("new", help="create a case")
+    new.add_argument("ref", help="case reference: letters, digits, - and _, at most 32")
+    flows = commands.add_parser("flows", help="list or check flows")
+    flow_commands = flows.add_subparsers(dest="flows_command", parser_class=_Parser, required=True)
+    flows_list = flow_commands.add_parser("list", help="list the flows")
+    flows_list.add_argument("--json", action="store_true", help="print JSON")
+    check = flow_commands.add_parser("check", help="validate flow files")
+    check.add_argument("paths", nargs="*", type=Path, help="flow files (default: all flows)")
+    classify = commands.add_parser("classify", help="classify risk from a JSON input")
+    classify.add_argument("--input", required=True, help="JSON file, or - for standard input")
+    return parser
+
+
+def _store(args: argparse.Namespace):  # -> Store
+    from assistant.paths import default_db_path
+    from assistant.store import Store
+
+    return Store(args.db or default_db_path())
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    store = _store(args)
+    rows = store.cases()
+    if args.json:
+        print(json.dumps([row.__dict__ for row in rows], indent=2))
+        return 0
+    if not rows:
+        print(f"No cases yet in {store.root}. Create one: reunify case new REF")
+    for row in rows:
+        demo = "  (fictional demo)" if row.demo else ""
+        print(f"{row.ref:<34} created {row.created_at[:10]} by {row.created_by}{demo}")
+    return 0
+
+
+def cmd_case_new(args: argparse.Namespace) -> int:
+    from assistant.store import CaseRefError, check_ref
+
+    try:
+        check_ref(args.ref)
+    except CaseRefError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from None
+    record = _store(args).create_case(args.ref)
+    print(f"Created case {record.ref}.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from assistant.demo import write_demo
+
+    store = _store(args)
+    record = write_demo(store)
+    print(f"Demo case {record.ref} (fictional) is in {store.root}.")
+    return 0
+
+
+def cmd_flows_list(args: argparse.Namespace) -> int:
+    from assistant.content import card_ids
+    from assistant.flows import load_library
+    from assistant.paths import content_dir, flows_dir
+
+    library = load_library(flows_dir(), card_ids(content_dir()))
+    flows = sorted(library.flows.values(), key=lambda f: (f.audience, f.title))
+    if args.json:
+        rows = [
+            {"id": f.id, "title": f.title, "audience": f.audience, "stages": list(f.stages)}
+            for f in flows
+        ]
+        print(json.dumps(rows, indent=2))
+    else:
+        for f in flows:
+            stages = ", ".join(map(str, f.stages))
+            print(f"{f.id:<28} {f.audience:<13} stage {stages:<6} {f.title}")
+    for problem in library.problems:
+        print(f"reunify: warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_flows_check(args: argparse.Namespace) -> int:
+    from assistant.content import card_ids
+    from assistant.flows import check_file, flow_files, missing_citations
+    from assistant.paths import content_dir, flows_dir
+
+    paths = args.paths or flow_files(flows_dir())
+    cards = set(card_ids(content_dir()))
+    problems = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        flow, found = check_file(path)
+        if flow is not None:
+            found = missing_citations(flow, cards, str(path))
+            if flow.id in seen:
+                found.append(_dup(path, flow.id, seen[flow.id]))
+            seen[flow.id] = path
+        problems += found
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len(paths)} flow file(s)", file=sys.stderr)
+        return 1
+    print(f"{len(paths)} flow file(s) checked: no problems")
+    return 0
+
+
+def _dup(path: Path, flow_id: str, other: Path):  # -> Problem
+    from assistant.flows import Problem
+
+    return Problem(str(path), f"flow id {flow_id!r} is also used by {other}")
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from assistant.risk import ClassificationInputError, classify_json
+
+    try:
+        text = sys.stdin.read() if args.input == "-" else Path(args.input).read_text("utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read {args.input}: {exc.strerror}", EXIT_USAGE) from None
+    try:
+        result = classify_json(text)
+    except ClassificationInputError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from None
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from assistant.demo import DEMO_REF, write_demo
+    from assistant.store import Store
+
+    if args.demo:
+        with tempfile.TemporaryDirectory(prefix="reunify-demo-") as folder:
+            store = Store(Path(folder) / "data")
+            write_demo(store)
+            return _run_app(store, DEMO_REF)
+    return _run_app(_store(args), None)
+
+
+def _run_app(store, select: str | None) -> int:
+    from assistant.ui.app import create_app
+
+    create_app(store, select=select).run()
+    return 0
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    if args.command == "flows":
+        return cmd_flows_list(args) if args.flows_command == "list" else cmd_flows_check(args)
+    commands = {
+        None: cmd_app,
+        "demo": cmd_demo,
+        "cases": cmd_cases,
+        "case": cmd_case_new,
+        "classify": cmd_classify,
+    }
+    return commands[args.command](args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from assistant.store import StoreError
+
+    try:
+        args = build_parser().parse_args(argv)
+        return dispatch(args)
+    except UserError as exc:
+        print(f"reunify: error: {exc}", file=sys.stderr)
+        return exc.code
+    except StoreError as exc:
+        print(f"reunify: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"reunify: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 1
