@@ -165,3 +165,56 @@ async def test_help_lists_bindings_and_ctrl_q_quits(tmp_path: Path, fixture_flow
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert quits == [True]
+
+
+async def test_top_tips_flow_end_to_end(tmp_path: Path) -> None:
+    """The real Annex 18 flow: answer every question, then find each answer stored."""
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=SIZE) as pilot:
+        chat = await start_flow(pilot, "Top tips for assessment")
+        await pilot.press("1")  # first assessment visit
+        await pilot.pause()
+        await pilot.press(*"2026-12-03", "enter")
+        await pilot.pause()
+        await pilot.press("1", "4", "enter")  # partner, household
+        await pilot.pause()
+        await pilot.press(*"Events before care", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+o")  # optional: nothing to check
+        await pilot.pause()
+        await pilot.press("2")  # no genogram → plan asked
+        await pilot.pause()
+        await pilot.press(*"Next week with the parent", "enter")
+        await pilot.pause()
+        await pilot.press("3", "enter")  # interaction
+        await pilot.pause()
+        await pilot.press("1")  # ecomap
+        await pilot.pause()
+        await pilot.press("3")  # not known
+        await pilot.pause()
+        await pilot.press(*"What would you do differently?", "enter")
+        await pilot.pause()
+        await pilot.press("4", "enter")  # readiness 4 → support asked
+        await pilot.pause()
+        await pilot.press(*"Talk to my manager", "enter")
+        await pilot.pause()
+        assert chat.session.complete
+        assert "finished" in str(chat.query_one("#progress").render())
+    record = store.sessions(DEMO_REF)[0]
+    answers = FlowSession(chat.flow, store.events(DEMO_REF, record.id)).answers()
+    assert answers == {
+        "visit_kind": "first_assessment",
+        "visit_date": "2026-12-03",
+        "basic_questions": ["partner", "household"],
+        "topics": "Events before care",
+        "genogram": "no",
+        "genogram_plan": "Next week with the parent",
+        "observe": ["interaction"],
+        "tool": "ecomap",
+        "understands_why": "unknown",
+        "reflection_question": "What would you do differently?",
+        "confidence": 4,
+        "support_needed": "Talk to my manager",
+    }
+    assert record.finished
