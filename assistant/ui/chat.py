@@ -118,9 +118,9 @@ class ChatScreen(Screen):
         )
 
     def _show_error(self, message: str) -> None:
-        self.query_one("#error", Static).update(
-            Text(f"⚠ {message}", style="bold") if message else ""
-        )
+        error = self.query_one("#error", Static)
+        error.update(Text(f"⚠ {message}", style="bold") if message else "")
+        error.display = bool(message)
 
     async def _advance(self) -> None:
         """Show what comes next: messages, then the open question or the summary."""
