@@ -1,0 +1,66 @@
+"""Run the whole classification: validate, read the table rows, apply the
+six-month rules, and build the output object of issue 3."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import table
+from .model import ClassificationInput, Level, parse_input, parse_json
+from .trajectory import Trajectory, trajectory
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the classifier worked out for one assessment."""
+
+    data: ClassificationInput
+    rows: table.Rows
+    suggested: Level
+    gaps: list[str]
+    alerts: list[str]
+    trajectory: Trajectory
+
+    def as_dict(self) -> dict[str, Any]:
+        """Exactly the output object of issue 3 (dates as ISO strings)."""
+        return {
+            "suggested": self.suggested,
+            "rows": self.rows.as_dict(),
+            "gaps": list(self.gaps),
+            "alerts": list(self.alerts),
+            "trajectory": self.trajectory.as_dict(),
+        }
+
+
+def evaluate(data: ClassificationInput) -> Result:
+    """Classify an already validated input."""
+    rows = table.rows(data)
+    suggested = table.suggested(rows)
+    return Result(
+        data=data,
+        rows=rows,
+        suggested=suggested,
+        gaps=table.gaps(data),
+        alerts=table.alerts(data),
+        trajectory=trajectory(
+            suggested,
+            rows.risk_factors,
+            data.assessed_on,
+            data.history,
+            data.child.returned_home_on,
+        ),
+    )
+
+
+def classify(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``data`` (the issue 3 input object) and return the output object.
+
+    Raises ClassificationInputError (one line naming the field) on invalid input.
+    """
+    return evaluate(parse_input(data)).as_dict()
+
+
+def classify_json(text: str) -> dict[str, Any]:
+    """Like :func:`classify`, from JSON text; bad JSON names line and column."""
+    return evaluate(parse_json(text)).as_dict()
