@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from assistant.feeds import feed_problems
 from assistant.steps import KINDS, Step
 
 FLOW_ID = r"^[a-z][a-z0-9-]{0,63}$"
@@ -192,6 +193,12 @@ def _cross_check(steps: list[Any], raw: list[Any], lines: _Lines, name: str) -> 
         if isinstance(step_id, str) and step_id in raw_ids[:index]:
             problems.append(Problem(name, "duplicate step id", lines.step(index, "id"), step_id))
     all_ids = {s.id for s in steps}
+    for step in steps:
+        feed = getattr(step, "feeds", None)
+        if feed is not None:
+            line = lines.step(raw_ids.index(step.id), "feeds")
+            for why in feed_problems(step.kind, feed.to, feed.values, step.answer_values()):
+                problems.append(Problem(name, why, line, step.id))
     for position, step in enumerate(steps):
         if step.when is None:
             continue

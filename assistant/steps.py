@@ -56,10 +56,28 @@ class MessageStep(_Step):
     kind: Literal["message"]
 
 
+class Feed(BaseModel):
+    """Where a question's answer goes in the risk classification (see assistant.feeds)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    to: Annotated[str, Field(min_length=1)]
+    values: dict[str, str | int | bool] | None = None
+
+    def value_for(self, answer: Any) -> tuple[bool, Any]:
+        """(True, input value) when `answer` feeds something, else (False, None)."""
+        if self.values is None:
+            return True, answer
+        if isinstance(answer, str) and answer in self.values:
+            return True, self.values[answer]
+        return False, None
+
+
 class _Question(_Step):
     label: Annotated[str, Field(min_length=1, max_length=80)]
     hint: str | None = None
     optional: bool = False
+    feeds: Feed | None = None
 
     is_question: ClassVar[bool] = True
 
@@ -70,6 +88,10 @@ class _Question(_Step):
     def display(self, value: Any) -> str:
         """The stored value as a practitioner reads it."""
         return str(value)
+
+    def answer_values(self) -> list[str]:
+        """The fixed answers this question allows (empty when answers are open)."""
+        return []
 
 
 class Option(BaseModel):
@@ -91,6 +113,9 @@ class _WithOptions(_Question):
                 raise ValueError(f"option value {option.value!r} is used twice")
             seen.add(option.value)
         return options
+
+    def answer_values(self) -> list[str]:
+        return [o.value for o in self.options]
 
     def label_of(self, value: str) -> str:
         return next((o.label for o in self.options if o.value == value), value)
@@ -153,6 +178,9 @@ class YesNoUnknownStep(_Question):
     """Yes, no, or not known."""
 
     kind: Literal["yes_no_unknown"]
+
+    def answer_values(self) -> list[str]:
+        return list(YES_NO_UNKNOWN)
 
     def check(self, value: Any, today: date | None = None) -> str:
         if value not in YES_NO_UNKNOWN:

@@ -5,19 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from assistant.flows import Flow
+from assistant.classification import CaseClassification, classify_case
+from assistant.flows import Flow, FlowLibrary
 from assistant.runner import AnswerEvent, FlowSession, RunnerError
 from assistant.steps import AnswerError
 from assistant.store import SessionRecord, Store, StoreError
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
+from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line
 from assistant.ui.turns import AssistantTurn, ReplyTurn
+
+#: Flows whose conversation shows the table's suggestion beside it.
+PANEL_AUDIENCES = ("practitioner", "supervision", "check-in")
+#: Below this width the panel folds into one line above the conversation.
+PANEL_MIN_WIDTH = 100
 
 
 class SummaryTurn(Static):
@@ -53,6 +60,13 @@ class ChatScreen(Screen):
             tooltip="Skip the current question (optional questions only)",
         ),
         Binding(
+            "f3",
+            "why",
+            "Why?",
+            id="chat.why",
+            tooltip="Why the framework's table suggests this level, with sources",
+        ),
+        Binding(
             "escape",
             "leave",
             "Leave",
@@ -61,11 +75,16 @@ class ChatScreen(Screen):
         ),
     ]
 
-    def __init__(self, store: Store, flow: Flow, record: SessionRecord) -> None:
+    def __init__(
+        self, store: Store, library: FlowLibrary, flow: Flow, record: SessionRecord
+    ) -> None:
         super().__init__()
         self.store = store
+        self.library = library
         self.flow = flow
         self.record = record
+        self.with_panel = flow.audience in PANEL_AUDIENCES
+        self.case: CaseClassification | None = None
         self.session = FlowSession(flow, store.events(record.ref, record.id))
         self._shown: set[str] = set()
         self._input: Any = None
@@ -73,11 +92,15 @@ class ChatScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="progress")
-        yield VerticalScroll(id="log")
-        with Vertical(id="dock"):
-            yield Static(id="how", markup=False)
-            yield Static(id="error", markup=False)
-            yield Vertical(id="slot")
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield VerticalScroll(id="log")
+                with Vertical(id="dock"):
+                    yield Static(id="how", markup=False)
+                    yield Static(id="error", markup=False)
+                    yield Vertical(id="slot")
+            if self.with_panel:
+                yield RiskPanel(id="risk")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -94,6 +117,7 @@ class ChatScreen(Screen):
             elif turn.answered or turn.skipped:
                 log.mount(AssistantTurn(self._question_text(turn.step)))
                 log.mount(self._reply(turn.step, turn.value, turn.skipped, times.get(turn.step.id)))
+        self._refresh_classification()
         await self._advance()
 
     # -- showing -----------------------------------------------------------
@@ -113,9 +137,33 @@ class ChatScreen(Screen):
     def _update_progress(self) -> None:
         done, total = self.session.progress()
         state = " · finished" if self.session.complete else ""
-        self.query_one("#progress", Static).update(
-            Text(f"{self.flow.title} · case {self.record.ref} · {done} of {total} answered{state}")
+        line = Text(
+            f"{self.flow.title} · case {self.record.ref} · {done} of {total} answered{state}"
         )
+        if self.with_panel and not self.query_one(RiskPanel).display:
+            line.append(" · ")
+            line.append_text(one_line(self.case))
+        self.query_one("#progress", Static).update(line)
+
+    def _refresh_classification(self) -> None:
+        """Work the table's suggestion out again from everything the case recorded."""
+        if not self.with_panel:
+            return
+        self.case = classify_case(self.store, self.library, self.record.ref)
+        self.query_one(RiskPanel).show(self.case)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.with_panel:
+            self.query_one(RiskPanel).display = event.size.width >= PANEL_MIN_WIDTH
+            self._update_progress()
+
+    def action_why(self) -> None:
+        if not self.with_panel:
+            self.notify("This flow does not feed the risk table.", markup=False)
+            return
+        if self.case is None:
+            self._refresh_classification()
+        self.app.push_screen(WhyScreen(self.case))
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#error", Static)
@@ -196,6 +244,7 @@ class ChatScreen(Screen):
             )
             return
         self.session.apply(event)
+        self._refresh_classification()
         self.query_one("#log", VerticalScroll).mount(
             self._reply(step, event.value, event.skipped, stored.at)
         )

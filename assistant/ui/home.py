@@ -176,7 +176,7 @@ class HomeScreen(Screen):
                 markup=False,
             )
             return
-        self.app.push_screen(ChatScreen(self.store, flow, record))
+        self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
 
     @on(OptionList.OptionSelected, "#flows")
     def _flow_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -185,7 +185,7 @@ class HomeScreen(Screen):
             return
         flow = self.library.flows[str(event.option.id)]
         record = self.store.start_session(self.ref, flow.id, flow.title)
-        self.app.push_screen(ChatScreen(self.store, flow, record))
+        self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
 
     def action_new_case(self) -> None:
         self.query_one("#new-case", Input).focus()

@@ -1,0 +1,70 @@
+"""A case's current classification, worked out from everything it has recorded.
+
+Glue between the store (what was answered), the flows (which answers feed
+which input) and the pure engine in `assistant.risk`. No Textual here: the
+side panel only shows what `classify_case` returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.feeds import CaseInput, FedAnswer, build_input
+from assistant.flows import FlowLibrary
+from assistant.risk.engine import Result, evaluate
+from assistant.risk.explain import Explanation, explanations
+from assistant.risk.model import ClassificationInputError, parse_input
+from assistant.runner import FlowSession
+from assistant.store import Store
+
+
+@dataclass(frozen=True)
+class CaseClassification:
+    """The table's suggestion for a case, with its reasons and the answers behind it."""
+
+    inputs: CaseInput
+    result: Result | None
+    reasons: list[Explanation]
+    #: sessions whose flow could not be loaded; their answers are kept but not used
+    unread_flows: list[str]
+    #: why no suggestion could be made from the recorded answers, if so
+    problem: str | None = None
+
+
+def fed_answers(store: Store, library: FlowLibrary, ref: str) -> tuple[list[FedAnswer], list[str]]:
+    """Every current answer of the case that feeds the classification."""
+    fed: list[FedAnswer] = []
+    unread: list[str] = []
+    for record in store.sessions(ref):
+        flow = library.flows.get(record.flow_id)
+        stored = store.answers(ref, record.id)
+        if flow is None:
+            if stored:
+                unread.append(record.flow_id)
+            continue
+        times = {a.event.step: a.at for a in stored}
+        session = FlowSession(flow, [a.event for a in stored])
+        for step_id, value in session.answers().items():
+            step = flow.step(step_id)
+            if step.feeds is None:
+                continue
+            feeds, fed_value = step.feeds.value_for(value)
+            if feeds:
+                fed.append(
+                    FedAnswer(step.feeds.to, fed_value, times[step_id], flow.title, step.label)
+                )
+    return fed, sorted(set(unread))
+
+
+def classify_case(
+    store: Store, library: FlowLibrary, ref: str, today: date | None = None
+) -> CaseClassification:
+    """The table's suggestion for `ref` as of `today`, from all its sessions."""
+    fed, unread = fed_answers(store, library, ref)
+    inputs = build_input(fed, today or date.today())
+    try:
+        result = evaluate(parse_input(inputs.data))
+    except ClassificationInputError as exc:
+        return CaseClassification(inputs, None, [], unread, f"recorded answers do not fit: {exc}")
+    return CaseClassification(inputs, result, explanations(result), unread)

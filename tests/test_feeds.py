@@ -1,0 +1,162 @@
+"""Answers feed the risk classification (issue 3: the same engine feeds the app)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.classification import classify_case
+from assistant.feeds import FedAnswer, build_input, feed_problems
+from assistant.flows import check_text, load_library
+from assistant.runner import FlowSession
+from assistant.store import Store
+from tests.conftest import FIXTURES
+
+FEEDING = FIXTURES / "feeding"
+TODAY = date(2026, 11, 23)
+
+
+def fed(path: str, value: object, at: str = "2026-11-01T10:00:00+00:00") -> FedAnswer:
+    return FedAnswer(path, value, at, "Flow", "Step")
+
+
+@pytest.mark.parametrize(
+    ("kind", "to", "values", "answers", "says"),
+    [
+        ("choice", "factors.nope", None, ["a"], "'factors.nope' is not a classification input"),
+        ("text", "capacity_to_change", None, [], "a text question cannot feed"),
+        ("scale", "wishes.parents", None, [], "a scale question cannot feed"),
+        ("choice", "capacity_to_change", None, ["lots"], "answer 'lots' is not a valid value"),
+        ("choice", "capacity_to_change", {"x": "some"}, ["a"], "'x' is not an answer"),
+        ("yes_no_unknown", "wishes.child", {"yes": "keen"}, ["yes"], "'keen' is not a valid value"),
+        ("choice", "facts.previous_failed_returns", {"a": -1}, ["a"], "-1 is not a valid value"),
+        ("choice", "factors.healthy_child", {"a": "addressed"}, ["a"], "not a valid value"),
+    ],
+)
+def test_bad_feeds_are_reported(
+    kind: str, to: str, values: dict | None, answers: list, says: str
+) -> None:
+    assert any(says in p for p in feed_problems(kind, to, values, answers))
+
+
+def test_flows_check_names_the_feed_line() -> None:
+    text = (
+        (FEEDING / "quick-inputs.toml")
+        .read_text()
+        .replace('feeds = { to = "child.legal_status" }', 'feeds = { to = "child.legal_state" }')
+    )
+    _, problems = check_text(text, "quick-inputs.toml", "quick-inputs")
+    assert [str(p) for p in problems] == [
+        "quick-inputs.toml:17: step 'legal': feeds.to: 'child.legal_state' is not a "
+        "classification input (see the README, 'Feeds')"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("statuses", "combined"),
+    [
+        (["absent", "not_addressed"], "not_addressed"),
+        (["being_addressed", "addressed"], "being_addressed"),
+        (["absent", "unknown"], "unknown"),
+        (["addressed", "absent"], "addressed"),
+        (["unknown", "being_addressed"], "being_addressed"),
+    ],
+)
+def test_risk_factor_takes_its_worst_status_across_parents(
+    statuses: list[str], combined: str
+) -> None:
+    """Issue 3 / Stage 1, Task 3: factors recorded per parent, combined before classifying."""
+    data = build_input([fed("factors.neglect", s) for s in statuses], TODAY).data
+    assert data["factors"]["neglect"] == combined
+
+
+@pytest.mark.parametrize(
+    ("statuses", "combined"),
+    [
+        (["absent", "present"], "present"),
+        (["absent", "unknown"], "unknown"),
+        (["absent", "absent"], "absent"),
+    ],
+)
+def test_protective_factor_present_if_present_for_any_parent(
+    statuses: list[str], combined: str
+) -> None:
+    data = build_input([fed("factors.social_support", s) for s in statuses], TODAY).data
+    assert data["factors"]["social_support"] == combined
+
+
+def test_other_inputs_take_the_latest_answer() -> None:
+    data = build_input(
+        [
+            fed("capacity_to_change", "some", "2026-10-01T10:00:00+00:00"),
+            fed("capacity_to_change", "substantial", "2026-11-01T10:00:00+00:00"),
+            fed("child.legal_status", "section_20"),
+        ],
+        TODAY,
+    ).data
+    assert data == {
+        "assessed_on": "2026-11-23",
+        "capacity_to_change": "substantial",
+        "child": {"legal_status": "section_20"},
+    }
+
+
+def answer_quick_inputs(store: Store, ref: str, answers: list[object]) -> None:
+    library = load_library(FEEDING)
+    flow = library.flows["quick-inputs"]
+    record = store.start_session(ref, flow.id, flow.title)
+    session = FlowSession(flow)
+    for value in answers:
+        store.record(ref, record.id, session.answer(value))
+
+
+def test_case_classification_from_recorded_answers(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    store.create_case("C1")
+    answer_quick_inputs(
+        store, "C1", ["section_20", "absent", "being_addressed", "yes", "some", "yes", "yes", "one"]
+    )
+    case = classify_case(store, load_library(FEEDING), "C1", TODAY)
+    assert case.result is not None
+    out = case.result.as_dict()
+    assert out["rows"] == {
+        "risk_factors": "medium",
+        "protective_factors": "low",
+        "capacity_to_change": "high",
+        "wishes": "low",
+    }
+    assert out["suggested"] == "high"
+    assert out["alerts"] == ["previous_failed_return", "section_20", "substance_misuse"]
+    assert [f.step_label for f in case.inputs.sources["factors.substance_misuse"]] == [
+        "Substance misuse (mother)",
+        "Substance misuse (father)",
+    ]
+    assert {r.kind for r in case.reasons} >= {"row", "alert", "trajectory"}
+
+
+def test_unmapped_answer_feeds_nothing_and_shows_as_a_gap(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    store.create_case("C1")
+    answer_quick_inputs(store, "C1", ["care_order", "absent", "absent", "no", "unsure"])
+    case = classify_case(store, load_library(FEEDING), "C1", TODAY)
+    assert case.inputs.data["capacity_to_change"] == "unknown"
+    assert case.result is not None
+    assert "capacity_to_change" in case.result.gaps
+    assert case.result.suggested == "severe"  # no protective factor apparent (table, row 2)
+
+
+def test_case_with_nothing_fed_is_empty(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    store.create_case("C1")
+    case = classify_case(store, load_library(FEEDING), "C1", TODAY)
+    assert case.inputs.empty
+
+
+def test_answers_of_a_flow_that_no_longer_loads_are_named(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    store.create_case("C1")
+    answer_quick_inputs(store, "C1", ["care_order"])
+    case = classify_case(store, load_library(FIXTURES / "only-visit-plan"), "C1", TODAY)
+    assert case.unread_flows == ["quick-inputs"]

@@ -1,0 +1,88 @@
+"""The side panel: the engine's suggestion beside the conversation (issue 3, "Also")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from assistant.demo import DEMO_REF, write_demo
+from assistant.store import Store
+from assistant.ui.app import create_app
+from assistant.ui.chat import ChatScreen
+from assistant.ui.risk_panel import RiskPanel, WhyScreen
+from tests.conftest import FIXTURES
+
+WIDE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def feeding_flows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REUNIFY_FLOWS", str(FIXTURES / "feeding"))
+
+
+async def open_flow(pilot, title: str) -> ChatScreen:
+    flows = pilot.app.screen.query_one("#flows", OptionList)
+    flows.focus()
+    flows.highlighted = next(
+        i
+        for i in range(flows.option_count)
+        if str(flows.get_option_at_index(i).prompt).strip() == title
+    )
+    await pilot.press("enter")
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def panel(chat: ChatScreen) -> str:
+    return str(chat.query_one("#risk-text", Static).render())
+
+
+async def test_panel_updates_as_answers_arrive_and_why_cites_sources(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=WIDE) as pilot:
+        chat = await open_flow(pilot, "Quick inputs (test)")
+        assert "Nothing recorded for this case feeds the table yet" in panel(chat)
+        for key in ("1", "1", "2", "1", "2", "1", "1", "2"):
+            await pilot.press(key)
+            await pilot.pause()
+        text = panel(chat)
+        assert "Suggested by the framework's table" in text
+        assert "●●●○ HIGH" in text  # word and symbol, not colour alone
+        assert "Parents' capacity for actual change\n  ●●●○ HIGH" in text
+        assert "Risk factors\n  ●●○○ MEDIUM" in text
+        assert "• Previous failed return" in text
+        assert "The table guides judgement; you and your manager decide." in text
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, WhyScreen)
+        why = str(pilot.app.screen.query_one(Static).render())
+        assert "Stage 2 Task 1, Risk Classification Table" in why
+        assert "Substance misuse: being_addressed — Quick inputs (test) › Substance misuse" in why
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ChatScreen)
+
+
+async def test_panel_folds_into_one_line_at_80_columns(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
+        chat = await open_flow(pilot, "Quick inputs (test)")
+        await pilot.press("2")  # care order
+        await pilot.pause()
+        assert not chat.query_one(RiskPanel).display
+        line = str(chat.query_one("#progress").render())
+        assert "table suggests ●●●● SEVERE" in line
+        assert "no factors recorded yet" in line
+
+
+async def test_practitioner_flow_shows_panel_before_anything_feeds_it(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=WIDE) as pilot:
+        chat = await open_flow(pilot, "Visit plan (test)")
+        assert chat.query(RiskPanel)  # practitioner flow: panel shown even before inputs
+        assert "Nothing recorded" in panel(chat)
