@@ -12,10 +12,12 @@ from datetime import date
 
 from assistant.feeds import CaseInput, FedAnswer, build_input
 from assistant.flows import FlowLibrary
+from assistant.risk import LEVELS
 from assistant.risk.engine import Result, evaluate
 from assistant.risk.explain import Explanation, explanations
 from assistant.risk.model import ClassificationInputError, parse_input
 from assistant.runner import FlowSession
+from assistant.steps import clean_text
 from assistant.store import Store
 
 
@@ -68,3 +70,26 @@ def classify_case(
     except ClassificationInputError as exc:
         return CaseClassification(inputs, None, [], unread, f"recorded answers do not fit: {exc}")
     return CaseClassification(inputs, result, explanations(result), unread)
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be recorded as given; the message says why."""
+
+
+def make_decision(level: str, reason: str, suggested: str | None) -> dict[str, str | None]:
+    """A practitioner's own level for the case, with the reason for it.
+
+    The table guides and people decide (NSPCC framework, Stage 2 Task 1): any
+    level may be chosen, but the reason is always asked for, and must say more
+    than a word or two where the decision differs from the table's suggestion.
+    """
+    if level not in LEVELS:
+        raise DecisionError(f"{level!r} is not a level ({', '.join(LEVELS)})")
+    reason = clean_text(reason)
+    if not reason:
+        raise DecisionError("give the reason for this decision")
+    if suggested is not None and level != suggested and len(reason.split()) < 3:
+        raise DecisionError(
+            f"this differs from the table's suggestion ({suggested}); say why in a sentence"
+        )
+    return {"level": level, "reason": reason, "suggested": suggested}

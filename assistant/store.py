@@ -266,6 +266,20 @@ class Store:
     def events(self, ref: str, session_id: str) -> list[AnswerEvent]:
         return [a.event for a in self.answers(ref, session_id)]
 
+    def record_decision(self, ref: str, decision: dict[str, Any]) -> dict[str, Any]:
+        """Keep a practitioner's own decision about the level (never overwritten)."""
+        self.case(ref)
+        row = {**decision, "at": self.clock(), "who": self.user}
+        with self._db(self.case_path(ref), write=True) as db:
+            db.table("decisions").insert(row)
+        return row
+
+    def decisions(self, ref: str) -> list[dict[str, Any]]:
+        """The case's recorded decisions, oldest first."""
+        document = self._read(self.case_path(ref)) or {}
+        rows = sorted(document.get("decisions", {}).items(), key=lambda kv: int(kv[0]))
+        return [row for _, row in rows]
+
     def finish_session(self, ref: str, session_id: str) -> None:
         with self._db(self.case_path(ref), write=True) as db:
             row = self._session_row(db, ref, session_id)

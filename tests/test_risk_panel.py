@@ -86,3 +86,29 @@ async def test_practitioner_flow_shows_panel_before_anything_feeds_it(tmp_path: 
         chat = await open_flow(pilot, "Visit plan (test)")
         assert chat.query(RiskPanel)  # practitioner flow: panel shown even before inputs
         assert "Nothing recorded" in panel(chat)
+
+
+async def test_practitioner_records_own_decision_with_reason(tmp_path: Path) -> None:
+    """The table guides and people decide (Stage 2 Task 1): an override needs a reason."""
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=WIDE) as pilot:
+        chat = await open_flow(pilot, "Quick inputs (test)")
+        for key in ("1", "1", "2", "1", "2", "1", "1", "2"):  # table suggests high
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press("2", *"ok", "enter")  # medium, reason too short for an override
+        await pilot.pause()
+        error = str(pilot.app.screen.query_one("#decision-error").render())
+        assert "differs from the table's suggestion (high)" in error
+        await pilot.press(*" - father engaging well with treatment", "enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ChatScreen)
+        assert "Your latest decision\n●●○○ MEDIUM" in panel(chat)
+    decision = store.decisions(DEMO_REF)[-1]
+    assert decision["level"] == "medium"
+    assert decision["suggested"] == "high"
+    assert decision["reason"] == "ok - father engaging well with treatment"
+    assert decision["who"] == "tester"

@@ -17,6 +17,7 @@ from assistant.flows import Flow, FlowLibrary
 from assistant.runner import AnswerEvent, FlowSession, RunnerError
 from assistant.steps import AnswerError
 from assistant.store import SessionRecord, Store, StoreError
+from assistant.ui.decision import DecisionScreen
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
 from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line
 from assistant.ui.turns import AssistantTurn, ReplyTurn
@@ -65,6 +66,13 @@ class ChatScreen(Screen):
             "Why?",
             id="chat.why",
             tooltip="Why the framework's table suggests this level, with sources",
+        ),
+        Binding(
+            "f4",
+            "decide",
+            "Decide",
+            id="chat.decide",
+            tooltip="Record your own decision about the level, with the reason",
         ),
         Binding(
             "escape",
@@ -150,12 +158,33 @@ class ChatScreen(Screen):
         if not self.with_panel:
             return
         self.case = classify_case(self.store, self.library, self.record.ref)
-        self.query_one(RiskPanel).show(self.case)
+        decisions = self.store.decisions(self.record.ref)
+        self.query_one(RiskPanel).show(self.case, decisions[-1] if decisions else None)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.with_panel:
             self.query_one(RiskPanel).display = event.size.width >= PANEL_MIN_WIDTH
             self._update_progress()
+
+    def action_decide(self) -> None:
+        if not self.with_panel:
+            self.notify("This flow does not feed the risk table.", markup=False)
+            return
+        suggested = self.case.result.suggested if self.case and self.case.result else None
+        if self.case is not None and self.case.inputs.empty:
+            suggested = None
+        self.app.push_screen(DecisionScreen(suggested), self._decided)
+
+    def _decided(self, decision: dict[str, Any] | None) -> None:
+        if decision is None:
+            return
+        try:
+            self.store.record_decision(self.record.ref, decision)
+        except (StoreError, OSError) as exc:
+            self.notify(f"Decision not saved: {exc}", severity="error", markup=False)
+            return
+        self._refresh_classification()
+        self.notify(f"Your decision ({decision['level']}) is recorded.", markup=False)
 
     def action_why(self) -> None:
         if not self.with_panel:

@@ -6,6 +6,8 @@ plainly that the table suggests and people decide.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -98,8 +100,17 @@ class RiskPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="risk-text")
 
-    def show(self, case: CaseClassification) -> None:
-        self.query_one("#risk-text", Static).update(panel_text(case))
+    def show(self, case: CaseClassification, decision: dict[str, Any] | None = None) -> None:
+        text = panel_text(case)
+        text.append("\n\nYour latest decision\n", style="bold")
+        if decision is None:
+            text.append("none recorded · F4 to record")
+        else:
+            text.append_text(level_text(decision["level"]))
+            text.append(f" · {decision['at'][:10]} · {decision['who']}\n")
+            text.append(decision["reason"])
+            text.append("\nF4 to record another")
+        self.query_one("#risk-text", Static).update(text)
 
 
 class WhyScreen(ModalScreen[None]):
