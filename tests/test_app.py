@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList
+from textual.widgets import OptionList, TextArea
 
 from assistant.demo import DEMO_REF, write_demo
 from assistant.runner import FlowSession
@@ -25,6 +25,17 @@ def fixture_flows(monkeypatch: pytest.MonkeyPatch) -> None:
     """Offer only the test flow (every question kind, a condition, an optional step)."""
     folder = FIXTURES / "only-visit-plan"
     monkeypatch.setenv("REUNIFY_FLOWS", str(folder))
+
+
+async def fill(pilot, text: str) -> None:
+    """Put `text` in the focused input and send it (typing key by key is slow in Pilot)."""
+    widget = pilot.app.focused
+    if isinstance(widget, TextArea):
+        widget.load_text(text)
+    else:
+        widget.value = text
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 async def start_flow(pilot, flow_title: str) -> ChatScreen:
@@ -60,8 +71,7 @@ async def test_answer_whole_flow_and_find_answers_in_database(
         await pilot.pause()
         assert "not a real date" in str(chat.query_one("#error").render())
         chat.query_one("#answer").value = ""
-        await pilot.press(*"2026-12-01", "enter")
-        await pilot.pause()
+        await fill(pilot, "2026-12-01")
         await pilot.press("right", "right", "enter")  # scale: 5 → 7
         await pilot.pause()
         await pilot.press(*"Ask about [bold]the dog[/]", "ctrl+n", *"and the garden", "enter")
@@ -175,30 +185,25 @@ async def test_top_tips_flow_end_to_end(tmp_path: Path) -> None:
         chat = await start_flow(pilot, "Top tips for assessment")
         await pilot.press("1")  # first assessment visit
         await pilot.pause()
-        await pilot.press(*"2026-12-03", "enter")
-        await pilot.pause()
+        await fill(pilot, "2026-12-03")
         await pilot.press("1", "4", "enter")  # partner, household
         await pilot.pause()
-        await pilot.press(*"Events before care", "enter")
-        await pilot.pause()
+        await fill(pilot, "Events before care")
         await pilot.press("ctrl+o")  # optional: nothing to check
         await pilot.pause()
         await pilot.press("2")  # no genogram → plan asked
         await pilot.pause()
-        await pilot.press(*"Next week with the parent", "enter")
-        await pilot.pause()
+        await fill(pilot, "Next week with the parent")
         await pilot.press("3", "enter")  # interaction
         await pilot.pause()
         await pilot.press("1")  # ecomap
         await pilot.pause()
         await pilot.press("3")  # not known
         await pilot.pause()
-        await pilot.press(*"What would you do differently?", "enter")
-        await pilot.pause()
+        await fill(pilot, "What would you do differently?")
         await pilot.press("4", "enter")  # readiness 4 → support asked
         await pilot.pause()
-        await pilot.press(*"Talk to my manager", "enter")
-        await pilot.pause()
+        await fill(pilot, "Talk to my manager")
         assert chat.session.complete
         assert "finished" in str(chat.query_one("#progress").render())
     record = store.sessions(DEMO_REF)[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList, Static, TextArea
 
 from assistant.demo import DEMO_REF, write_demo
 from assistant.store import Store
@@ -103,7 +103,9 @@ async def test_practitioner_records_own_decision_with_reason(tmp_path: Path) -> 
         await pilot.pause()
         error = str(pilot.app.screen.query_one("#decision-error").render())
         assert "differs from the table's suggestion (high)" in error
-        await pilot.press(*" - father engaging well with treatment", "enter")
+        reason = pilot.app.screen.query_one("#reason", TextArea)
+        reason.load_text("ok - father engaging well with treatment")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ChatScreen)
         assert "Your latest decision\n●●○○ MEDIUM" in panel(chat)

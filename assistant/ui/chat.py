@@ -145,9 +145,7 @@ class ChatScreen(Screen):
     def _update_progress(self) -> None:
         done, total = self.session.progress()
         state = " · finished" if self.session.complete else ""
-        line = Text(
-            f"{self.flow.title} · case {self.record.ref} · {done} of {total} answered{state}"
-        )
+        line = Text(f"{done} of {total} answered{state}")
         if self.with_panel and not self.query_one(RiskPanel).display:
             line.append(" · ")
             line.append_text(one_line(self.case))
