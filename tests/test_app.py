@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, TextArea
+from textual.widgets import OptionList
 
 from assistant.demo import DEMO_REF, write_demo
 from assistant.runner import FlowSession
@@ -16,6 +16,7 @@ from assistant.ui.help import HelpScreen
 from assistant.ui.home import HomeScreen
 from assistant.ui.turns import ReplyTurn
 from tests.conftest import FIXTURES
+from tests.pilot import fill, start_flow
 
 SIZE = (80, 24)
 
@@ -25,32 +26,6 @@ def fixture_flows(monkeypatch: pytest.MonkeyPatch) -> None:
     """Offer only the test flow (every question kind, a condition, an optional step)."""
     folder = FIXTURES / "only-visit-plan"
     monkeypatch.setenv("REUNIFY_FLOWS", str(folder))
-
-
-async def fill(pilot, text: str) -> None:
-    """Put `text` in the focused input and send it (typing key by key is slow in Pilot)."""
-    widget = pilot.app.focused
-    if isinstance(widget, TextArea):
-        widget.load_text(text)
-    else:
-        widget.value = text
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def start_flow(pilot, flow_title: str) -> ChatScreen:
-    flows = pilot.app.screen.query_one("#flows", OptionList)
-    index = next(
-        i
-        for i in range(flows.option_count)
-        if str(flows.get_option_at_index(i).prompt).strip() == flow_title
-    )
-    flows.focus()
-    flows.highlighted = index
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ChatScreen)
-    return pilot.app.screen
 
 
 async def test_answer_whole_flow_and_find_answers_in_database(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from assistant.demo import DEMO_REF, write_demo
 from assistant.store import Store
@@ -13,6 +13,7 @@ from assistant.ui.app import create_app
 from assistant.ui.chat import ChatScreen
 from assistant.ui.risk_panel import RiskPanel, WhyScreen
 from tests.conftest import FIXTURES
+from tests.pilot import start_flow
 
 WIDE = (120, 40)
 
@@ -20,19 +21,6 @@ WIDE = (120, 40)
 @pytest.fixture(autouse=True)
 def feeding_flows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REUNIFY_FLOWS", str(FIXTURES / "feeding"))
-
-
-async def open_flow(pilot, title: str) -> ChatScreen:
-    flows = pilot.app.screen.query_one("#flows", OptionList)
-    flows.focus()
-    flows.highlighted = next(
-        i
-        for i in range(flows.option_count)
-        if str(flows.get_option_at_index(i).prompt).strip() == title
-    )
-    await pilot.press("enter")
-    await pilot.pause()
-    return pilot.app.screen
 
 
 def panel(chat: ChatScreen) -> str:
@@ -43,7 +31,7 @@ async def test_panel_updates_as_answers_arrive_and_why_cites_sources(tmp_path: P
     store = Store(tmp_path / "db")
     write_demo(store)
     async with create_app(store, select=DEMO_REF).run_test(size=WIDE) as pilot:
-        chat = await open_flow(pilot, "Quick inputs (test)")
+        chat = await start_flow(pilot, "Quick inputs (test)")
         assert "Nothing recorded for this case feeds the table yet" in panel(chat)
         for key in ("1", "1", "2", "1", "2", "1", "1", "2"):
             await pilot.press(key)
@@ -70,7 +58,7 @@ async def test_panel_folds_into_one_line_at_80_columns(tmp_path: Path) -> None:
     store = Store(tmp_path / "db")
     write_demo(store)
     async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
-        chat = await open_flow(pilot, "Quick inputs (test)")
+        chat = await start_flow(pilot, "Quick inputs (test)")
         await pilot.press("2")  # care order
         await pilot.pause()
         assert not chat.query_one(RiskPanel).display
@@ -83,7 +71,7 @@ async def test_practitioner_flow_shows_panel_before_anything_feeds_it(tmp_path: 
     store = Store(tmp_path / "db")
     write_demo(store)
     async with create_app(store, select=DEMO_REF).run_test(size=WIDE) as pilot:
-        chat = await open_flow(pilot, "Visit plan (test)")
+        chat = await start_flow(pilot, "Visit plan (test)")
         assert chat.query(RiskPanel)  # practitioner flow: panel shown even before inputs
         assert "Nothing recorded" in panel(chat)
 
@@ -93,7 +81,7 @@ async def test_practitioner_records_own_decision_with_reason(tmp_path: Path) -> 
     store = Store(tmp_path / "db")
     write_demo(store)
     async with create_app(store, select=DEMO_REF).run_test(size=WIDE) as pilot:
-        chat = await open_flow(pilot, "Quick inputs (test)")
+        chat = await start_flow(pilot, "Quick inputs (test)")
         for key in ("1", "1", "2", "1", "2", "1", "1", "2"):  # table suggests high
             await pilot.press(key)
             await pilot.pause()

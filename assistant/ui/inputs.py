@@ -28,71 +28,22 @@ class Submitted(Message):
         self.value = value
 
 
-class ChoiceInput(OptionList):
-    """Options numbered 1–9: a number key or Enter chooses."""
+class _NumberedOptions(OptionList):
+    """Options numbered from 1; pressing an option's number acts on it (`_number`)."""
 
-    DEFAULT_CSS = "ChoiceInput { height: auto; max-height: 12; }"
-
-    def __init__(self, options: list[tuple[str, str]], **kwargs: Any) -> None:
-        self.values = [value for value, _ in options]
-        prompts = [
-            Option(Text(f"{i}. {label}"), id=value) for i, (value, label) in enumerate(options, 1)
-        ]
-        super().__init__(*prompts, **kwargs)
-
-    def on_mount(self) -> None:
-        self.highlighted = 0
-
-    def on_key(self, event: events.Key) -> None:
-        if event.character and event.character.isdigit():
-            index = int(event.character) - 1
-            if 0 <= index < len(self.values):
-                event.stop()
-                self.highlighted = index
-                self.post_message(Submitted(self, self.values[index]))
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.post_message(Submitted(self, event.option.id))
-
-
-class MultiInput(OptionList):
-    """Tick any number of options: space or the option's number ticks, Enter sends.
-
-    A ticked option reads "[x]" and an unticked one "[ ]", so the state never
-    rests on colour alone. Ticking none is a valid answer.
-    """
-
-    DEFAULT_CSS = "MultiInput { height: auto; max-height: 12; }"
-    BINDINGS = [
-        Binding("space", "tick", "Tick", id="multi.tick", tooltip="Tick or untick the option"),
-        Binding("enter", "send", "Send", id="multi.send", tooltip="Send the ticked options"),
-    ]
+    DEFAULT_CSS = "_NumberedOptions { height: auto; max-height: 12; }"
 
     def __init__(self, options: list[tuple[str, str]], **kwargs: Any) -> None:
         self.choices = options
-        self.ticked: set[str] = set()
         super().__init__(
             *(Option(self._prompt(i), id=v) for i, (v, _) in enumerate(options)), **kwargs
         )
 
     def _prompt(self, index: int) -> Text:
-        value, label = self.choices[index]
-        box = "[x]" if value in self.ticked else "[ ]"
-        return Text(f"{box} {index + 1}. {label}")
+        return Text(f"{index + 1}. {self.choices[index][1]}")
 
     def on_mount(self) -> None:
         self.highlighted = 0
-
-    def _toggle(self, index: int) -> None:
-        value = self.choices[index][0]
-        self.ticked ^= {value}
-        self.replace_option_prompt_at_index(index, self._prompt(index))
-
-    def action_tick(self) -> None:
-        if self.highlighted is not None:
-            self._toggle(self.highlighted)
 
     def on_key(self, event: events.Key) -> None:
         if event.character and event.character.isdigit():
@@ -100,7 +51,57 @@ class MultiInput(OptionList):
             if 0 <= index < len(self.choices):
                 event.stop()
                 self.highlighted = index
-                self._toggle(index)
+                self._number(index)
+
+    def _number(self, index: int) -> None:
+        raise NotImplementedError
+
+
+class ChoiceInput(_NumberedOptions):
+    """One option: a number key, or Enter on the highlighted one, chooses."""
+
+    def _number(self, index: int) -> None:
+        self.post_message(Submitted(self, self.choices[index][0]))
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(Submitted(self, event.option.id))
+
+
+class MultiInput(_NumberedOptions):
+    """Tick any number of options: space or the option's number ticks, Enter sends.
+
+    A ticked option reads "[x]" and an unticked one "[ ]", so the state never
+    rests on colour alone. Ticking none is a valid answer.
+    """
+
+    BINDINGS = [
+        Binding("space", "tick", "Tick", id="multi.tick", tooltip="Tick or untick the option"),
+        Binding("enter", "send", "Send", id="multi.send", tooltip="Send the ticked options"),
+    ]
+
+    def __init__(self, options: list[tuple[str, str]], **kwargs: Any) -> None:
+        self.ticked: set[str] = set()
+        super().__init__(options, **kwargs)
+
+    def _prompt(self, index: int) -> Text:
+        value, label = self.choices[index]
+        box = "[x]" if value in self.ticked else "[ ]"
+        return Text(f"{box} {index + 1}. {label}")
+
+    def _number(self, index: int) -> None:
+        self.ticked ^= {self.choices[index][0]}
+        self.replace_option_prompt_at_index(index, self._prompt(index))
+
+    def action_tick(self) -> None:
+        if self.highlighted is not None:
+            self._number(self.highlighted)
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._number(event.option_index)
 
     def action_send(self) -> None:
         self.post_message(Submitted(self, [v for v, _ in self.choices if v in self.ticked]))

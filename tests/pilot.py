@@ -1,0 +1,34 @@
+"""Helpers for driving the app with Textual's Pilot."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import OptionList, TextArea
+
+from assistant.ui.chat import ChatScreen
+
+
+async def start_flow(pilot: Pilot, flow_title: str) -> ChatScreen:
+    """From the home screen, start the flow called `flow_title` for the chosen case."""
+    flows = pilot.app.screen.query_one("#flows", OptionList)
+    flows.focus()
+    flows.highlighted = next(
+        i
+        for i in range(flows.option_count)
+        if str(flows.get_option_at_index(i).prompt).strip() == flow_title
+    )
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ChatScreen)
+    return pilot.app.screen
+
+
+async def fill(pilot: Pilot, text: str) -> None:
+    """Put `text` in the focused input and send it (typing key by key is slow in Pilot)."""
+    widget = pilot.app.focused
+    if isinstance(widget, TextArea):
+        widget.load_text(text)
+    else:
+        widget.value = text
+    await pilot.press("enter")
+    await pilot.pause()
