@@ -198,3 +198,16 @@ async def test_top_tips_flow_end_to_end(tmp_path: Path) -> None:
         "support_needed": "Talk to my manager",
     }
     assert record.finished
+
+
+async def test_palette_offers_every_action_of_the_screen(
+    tmp_path: Path, fixture_flows: None
+) -> None:
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=SIZE) as pilot:
+        home = {c.title for c in pilot.app.get_system_commands(pilot.app.screen)}
+        assert {"New case", "Cases", "Sessions", "Flows", "Help"} <= home
+        chat = await start_flow(pilot, "Visit plan (test)")
+        titles = {c.title for c in pilot.app.get_system_commands(chat)}
+        assert {"Change previous", "Skip", "Why?", "Decide", "Leave", "Help"} <= titles
