@@ -60,27 +60,35 @@ def parse_card(card_id: str, text: str, name: str = "") -> Card:
     return Card(card_id, title, source, tuple(tags), body)
 
 
+def card_paths(folder: Path) -> dict[str, Path]:
+    """Every card id in `folder` and its sub-folders, with its file (not read)."""
+    return {p.stem: p for p in sorted(folder.rglob("*.md"))}
+
+
 def card_ids(folder: Path) -> list[str]:
     """Every card id in `folder`, without reading the cards."""
-    return sorted(p.stem for p in folder.glob("*.md"))
+    return sorted(card_paths(folder))
 
 
 def load_card(folder: Path, card_id: str) -> Card:
-    path = folder / f"{card_id}.md"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CardError(f"no content card '{card_id}' in {folder}") from None
-    return parse_card(card_id, text, str(path))
+    path = card_paths(folder).get(card_id)
+    if path is None:
+        raise CardError(f"no content card '{card_id}' in {folder}")
+    return parse_card(card_id, path.read_text(encoding="utf-8"), str(path))
 
 
 def load_cards(folder: Path) -> tuple[list[Card], list[str]]:
     """Every card that loads, and one message for each that does not."""
     cards: list[Card] = []
     problems: list[str] = []
-    for card_id in card_ids(folder):
+    seen: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*.md")):
+        if path.stem in seen:
+            problems.append(f"{path}: card id '{path.stem}' is also used by {seen[path.stem]}")
+            continue
+        seen[path.stem] = path
         try:
-            cards.append(load_card(folder, card_id))
+            cards.append(parse_card(path.stem, path.read_text(encoding="utf-8"), str(path)))
         except CardError as exc:
             problems.append(str(exc))
     return cards, problems

@@ -1,0 +1,86 @@
+"""Local policy profiles: each authority's timescales kept as data, not code.
+
+A profile is `content/policies/<id>.toml` (see the README, "Local policies"):
+an authority, its card, and rules such as "first visit within 14 days of a
+planned return". Another authority adds its own file; no Python changes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from assistant.risk.model import LEGAL_STATUSES
+
+Trigger = Literal[
+    "planned_return",
+    "unplanned_return",
+    "return_home",
+    "classification",
+    "child_in_need_start",
+    "review",
+    "ending_care",
+]
+
+
+class PolicyError(ValueError):
+    """A policy file that does not follow the format; the message says where."""
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+    summary: Annotated[str, Field(min_length=1)]
+    cite: Annotated[str, Field(min_length=1)]
+    trigger: Trigger
+    #: 0 means "before it takes effect" (an approval), otherwise days after the trigger
+    due_within_days: Annotated[int, Field(ge=0)] | None = None
+    every_days: Annotated[int, Field(ge=1)] | None = None
+    legal_status: tuple[Literal[LEGAL_STATUSES], ...] | None = None  # type: ignore[valid-type]
+    min_age_years: Annotated[int, Field(ge=0, le=18)] | None = None
+    max_age_years: Annotated[int, Field(ge=0, le=18)] | None = None
+
+    @model_validator(mode="after")
+    def _one_timescale(self) -> Rule:
+        if (self.due_within_days is None) == (self.every_days is None):
+            raise ValueError("give exactly one of due_within_days and every_days")
+        return self
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
+    authority: Annotated[str, Field(min_length=1)]
+    title: Annotated[str, Field(min_length=1)]
+    card: str
+    source: Annotated[str, Field(min_length=1)]
+    rules: tuple[Rule, ...] = ()
+
+
+def load_policy(path: Path) -> Policy:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        policy = Policy.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise PolicyError(f"{path}: {where}: {first['msg']}") from None
+    if policy.id != path.stem:
+        raise PolicyError(f"{path}: id {policy.id!r} must match the file name")
+    ids = [r.id for r in policy.rules]
+    if len(ids) != len(set(ids)):
+        raise PolicyError(f"{path}: two rules share an id")
+    return policy
+
+
+def load_policies(content: Path) -> dict[str, Policy]:
+    """Every profile in `content/policies/`."""
+    return {p.stem: load_policy(p) for p in sorted((content / "policies").glob("*.toml"))}
