@@ -12,12 +12,10 @@ from datetime import date
 
 from assistant.feeds import CaseInput, FedAnswer, build_input
 from assistant.flows import FlowLibrary
-from assistant.risk import LEVELS
 from assistant.risk.engine import Result, evaluate
 from assistant.risk.explain import Explanation, explanations
 from assistant.risk.model import ClassificationInputError, parse_input
 from assistant.runner import FlowSession
-from assistant.steps import clean_text
 from assistant.store import Store
 
 
@@ -46,16 +44,19 @@ def fed_answers(store: Store, library: FlowLibrary, ref: str) -> tuple[list[FedA
                 unread.append(record.flow_id)
             continue
         times = {a.event.step: a.at for a in stored}
-        session = FlowSession(flow, [a.event for a in stored])
-        for step_id, value in session.answers().items():
+        answers = FlowSession(flow, [a.event for a in stored]).answers()
+        subject = str(answers.get(flow.about, "")) if flow.about else ""
+        for step_id, value in answers.items():
             step = flow.step(step_id)
-            if step.feeds is None:
-                continue
-            feeds, fed_value = step.feeds.value_for(value)
-            if feeds:
+            path_value = step.fed(value)
+            if path_value is not None:
+                path, fed_value = path_value
                 fed.append(
-                    FedAnswer(step.feeds.to, fed_value, times[step_id], flow.title, step.label)
-                )
+                    FedAnswer(
+                        path, fed_value, times[step_id], flow.title, step.label,
+                        (flow.id, step_id), subject,
+                    )
+                )  # fmt: skip
     return fed, sorted(set(unread))
 
 
@@ -70,26 +71,3 @@ def classify_case(
     except ClassificationInputError as exc:
         return CaseClassification(inputs, None, [], unread, f"recorded answers do not fit: {exc}")
     return CaseClassification(inputs, result, explanations(result), unread)
-
-
-class DecisionError(ValueError):
-    """A decision that cannot be recorded as given; the message says why."""
-
-
-def make_decision(level: str, reason: str, suggested: str | None) -> dict[str, str | None]:
-    """A practitioner's own level for the case, with the reason for it.
-
-    The table guides and people decide (NSPCC framework, Stage 2 Task 1): any
-    level may be chosen, but the reason is always asked for, and must say more
-    than a word or two where the decision differs from the table's suggestion.
-    """
-    if level not in LEVELS:
-        raise DecisionError(f"{level!r} is not a level ({', '.join(LEVELS)})")
-    reason = clean_text(reason)
-    if not reason:
-        raise DecisionError("give the reason for this decision")
-    if suggested is not None and level != suggested and len(reason.split()) < 3:
-        raise DecisionError(
-            f"this differs from the table's suggestion ({suggested}); say why in a sentence"
-        )
-    return {"level": level, "reason": reason, "suggested": suggested}

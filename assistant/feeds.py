@@ -7,13 +7,20 @@ answer not in the table feeds nothing). This module knows the input paths and
 the values each accepts, checks a flow's feeds, and builds the classifier's
 input from everything a case has recorded.
 
-Combining (issue 3: factors are combined across parents before classifying):
-- a risk factor fed by several answers takes its worst status
-  (not_addressed > being_addressed > unknown > addressed > absent: an unknown
-  never hides a known concern, and never reads as "absent");
+Combining. First, for each question and each person a session is about (a
+flow's `about` step, e.g. which parent), only the newest answer counts: a
+later assessment replaces an earlier one (issue 4). Then the answers left for
+one input are combined (issue 3: factors are combined across parents):
+- a risk factor takes its worst status (not_addressed > being_addressed >
+  unknown > addressed > absent: an unknown never hides a known concern, and
+  never reads as "absent");
 - a protective factor is present if any answer says present, else unknown if
   any says unknown, else absent;
-- any other input takes the most recent answer.
+- the parents' wishes take the most cautious answer (opposed > ambivalent >
+  unknown > want), so one parent's doubt is never hidden by the other's wish;
+- capacity to change takes the most cautious answer (unknown > none > some >
+  substantial), so it is substantial only if every answer says so;
+- any other input takes the newest answer.
 """
 
 from __future__ import annotations
@@ -28,6 +35,11 @@ from assistant.risk.model import CAPACITY_VALUES, CHILD_WISHES, LEGAL_STATUSES, 
 
 RISK_ORDER = ("absent", "addressed", "unknown", "being_addressed", "not_addressed")
 PROTECTIVE_ORDER = ("absent", "unknown", "present")
+CAUTIOUS_ORDERS = {
+    "wishes.parents": ("want", "unknown", "ambivalent", "opposed"),
+    "wishes.child": ("want", "not_applicable", "unknown", "ambivalent", "opposed"),
+    "capacity_to_change": ("substantial", "some", "none", "unknown"),
+}
 
 #: Input paths other than factors, and what each accepts ("int", "bool", "date" or values).
 PATHS: dict[str, Any] = {
@@ -107,6 +119,9 @@ class FedAnswer:
     at: str
     flow_title: str
     step_label: str
+    #: the question it answers (flow id, step id) and who the session was about
+    question: tuple[str, str] = ("", "")
+    subject: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,13 +140,25 @@ def _combine(path: str, fed: list[FedAnswer]) -> Any:
     if path.startswith("factors."):
         order = RISK_ORDER if PATHS[path] == RISK_STATUSES else PROTECTIVE_ORDER
         return max((f.value for f in fed), key=order.index)
+    if path in CAUTIOUS_ORDERS:
+        return max((f.value for f in fed), key=CAUTIOUS_ORDERS[path].index)
     return max(fed, key=lambda f: f.at).value
+
+
+def newest_per_question(fed: Iterable[FedAnswer]) -> list[FedAnswer]:
+    """Keep the newest answer to each question about each person."""
+    newest: dict[tuple[str, str, str, str], FedAnswer] = {}
+    for answer in fed:
+        key = (answer.path, *answer.question, answer.subject.casefold())
+        if key not in newest or answer.at >= newest[key].at:
+            newest[key] = answer
+    return list(newest.values())
 
 
 def build_input(fed: Iterable[FedAnswer], assessed_on: date) -> CaseInput:
     """The classifier's input from a case's fed answers (history comes later, issue 8)."""
     by_path: dict[str, list[FedAnswer]] = {}
-    for answer in fed:
+    for answer in newest_per_question(fed):
         by_path.setdefault(answer.path, []).append(answer)
     data: dict[str, Any] = {"assessed_on": assessed_on.isoformat()}
     for path, answers in sorted(by_path.items()):

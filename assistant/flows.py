@@ -36,6 +36,8 @@ class FlowHeader(BaseModel):
     stages: Annotated[tuple[Annotated[int, Field(ge=1, le=5)], ...], Field(min_length=1)]
     intro: Annotated[str, Field(min_length=1)]
     cite: tuple[str, ...] = ()
+    #: a question whose answer says whom the session is about (e.g. which parent)
+    about: str | None = None
 
 
 class Flow(FlowHeader):
@@ -180,6 +182,12 @@ def check_text(text: str, name: str, stem: str | None = None) -> tuple[Flow | No
                 key, message = _describe(error)
                 problems.append(Problem(name, message, lines.step(index, key), label))
     problems += _cross_check(steps, raw_steps, lines, name)
+    if header and header.about and header.about not in {s.id for s in steps if s.is_question}:
+        problems.append(
+            Problem(
+                name, f"about: '{header.about}' is not a question in this flow", lines.top("about")
+            )
+        )
     if problems or header is None:
         return None, problems
     return Flow(**header.model_dump(), steps=tuple(steps)), []
@@ -266,9 +274,10 @@ def missing_citations(flow: Flow, cards: set[str], name: str) -> list[Problem]:
         if c not in cards
     ]
     for step in flow.steps:
+        cited = step.cards() if step.is_question else step.cite
         problems += [
             Problem(name, f"cites content card '{c}', which does not exist", step=step.id)
-            for c in step.cite
+            for c in cited
             if c not in cards
         ]
     return problems

@@ -8,13 +8,15 @@ stored, or raises `AnswerError` with a message a practitioner can act on.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.conditions import Condition, parse_condition
+from assistant.decisions import DecisionError, make_decision
+from assistant.risk.factors import FACTORS_BY_ID, PROTECTIVE_STATUSES, RISK_STATUSES
+from assistant.text import clean_text
 
 STEP_ID = r"^[a-z][a-z0-9_]{0,63}$"
 OPTION_VALUE = r"^[a-z0-9][a-z0-9_]{0,63}$"
@@ -25,13 +27,6 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 class AnswerError(ValueError):
     """An answer that does not fit its question; the message says why."""
-
-
-def clean_text(text: str) -> str:
-    """Drop control characters (a stray NUL from a paste), keep new lines and tabs."""
-    return "".join(
-        ch for ch in text if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
-    ).strip()
 
 
 class _Step(BaseModel):
@@ -92,6 +87,17 @@ class _Question(_Step):
     def answer_values(self) -> list[str]:
         """The fixed answers this question allows (empty when answers are open)."""
         return []
+
+    def fed(self, value: Any) -> tuple[str, Any] | None:
+        """(classification input path, value) that this answer feeds, if any."""
+        if self.feeds is None:
+            return None
+        feeds, fed_value = self.feeds.value_for(value)
+        return (self.feeds.to, fed_value) if feeds else None
+
+    def cards(self) -> tuple[str, ...]:
+        """The content cards that explain this question."""
+        return self.cite
 
 
 class Option(BaseModel):
@@ -236,6 +242,114 @@ class DateStep(_Question):
         return date.fromisoformat(value).strftime("%-d %B %Y")
 
 
-Question = ChoiceStep | MultiStep | ScaleStep | YesNoUnknownStep | TextStep | DateStep
-Step = Annotated[MessageStep | Question, Field(discriminator="kind")]
-KINDS = ("message", "choice", "multi", "scale", "yes_no_unknown", "text", "date")
+FACTOR_STATUS_LABELS = {
+    "absent": "Not present",
+    "addressed": "Present, fully addressed",
+    "being_addressed": "Present, being addressed",
+    "not_addressed": "Present, not being addressed",
+    "present": "Present",
+    "unknown": "Not known",
+}
+
+
+class FactorStep(_Question):
+    """A factor associated with future harm (Stage 1; Annex 1): its status and the evidence.
+
+    The answer is `{"status": ..., "note": ...}`. It feeds `factors.<id>` by itself
+    and cites the factor's card. A protective factor recorded as present must say
+    which risk it reduces (Stage 1: protective factors mitigate a named risk).
+    """
+
+    kind: Literal["factor"]
+    factor: str
+
+    @field_validator("factor")
+    @classmethod
+    def _known_factor(cls, factor: str) -> str:
+        if factor not in FACTORS_BY_ID:
+            raise ValueError(
+                f"{factor!r} is not a factor id (see the README, 'Risk classification')"
+            )
+        return factor
+
+    @field_validator("feeds")
+    @classmethod
+    def _no_feeds(cls, feeds: Feed | None) -> Feed | None:
+        if feeds is not None:
+            raise ValueError("a factor step feeds its factor by itself; remove 'feeds'")
+        return feeds
+
+    @property
+    def protective(self) -> bool:
+        return FACTORS_BY_ID[self.factor].kind == "protective"
+
+    def answer_values(self) -> list[str]:
+        return list(PROTECTIVE_STATUSES if self.protective else RISK_STATUSES)
+
+    def check(self, value: Any, today: date | None = None) -> dict[str, str]:
+        if not isinstance(value, dict) or value.get("status") not in self.answer_values():
+            raise AnswerError(f"choose a status: {', '.join(self.answer_values())}")
+        note = clean_text(value.get("note") or "")
+        if self.protective and value["status"] == "present" and len(note.split()) < 2:
+            raise AnswerError("say which risk this protective factor reduces, and how")
+        return {"status": value["status"], "note": note}
+
+    def display(self, value: Any) -> str:
+        shown = FACTOR_STATUS_LABELS[value["status"]]
+        return f"{shown} — {value['note']}" if value.get("note") else shown
+
+    def fed(self, value: Any) -> tuple[str, Any] | None:
+        return (f"factors.{self.factor}", value["status"])
+
+    def cards(self) -> tuple[str, ...]:
+        return (f"factor-{self.factor}", *self.cite)
+
+
+class DecisionStep(_Question):
+    """The practitioner's own level and reason (the table guides; people decide)."""
+
+    kind: Literal["decision"]
+
+    def check(self, value: Any, today: date | None = None) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise AnswerError("choose a level and give the reason")
+        try:
+            return make_decision(
+                str(value.get("level") or ""), value.get("reason") or "", value.get("suggested")
+            )
+        except DecisionError as exc:
+            raise AnswerError(str(exc)) from None
+
+    def display(self, value: Any) -> str:
+        return f"{value['level'].upper()} — {value['reason']}"
+
+
+class ClassificationStep(_Step):
+    """The assistant shows what the table suggests now, from everything recorded."""
+
+    kind: Literal["classification"]
+
+
+Question = (
+    ChoiceStep
+    | MultiStep
+    | ScaleStep
+    | YesNoUnknownStep
+    | TextStep
+    | DateStep
+    | FactorStep
+    | DecisionStep
+)
+Step = Annotated[MessageStep | ClassificationStep | Question, Field(discriminator="kind")]
+KINDS = (
+    "message",
+    "classification",
+    "choice",
+    "multi",
+    "scale",
+    "yes_no_unknown",
+    "text",
+    "date",
+    "factor",
+    "decision",
+)

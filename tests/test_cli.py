@@ -83,9 +83,9 @@ def test_flows_list_json_has_the_top_tips_flow(capsys: pytest.CaptureFixture[str
     assert code == 0
     assert err == ""
     flows = {f["id"]: f for f in json.loads(out)}
-    assert flows["top-tips"]["audience"] == "practitioner"
-    assert flows["top-tips"]["stages"] == [1]
-    assert set(flows["top-tips"]) == {"id", "title", "audience", "stages"}
+    assert flows["assessment-top-tips"]["audience"] == "practitioner"
+    assert flows["assessment-top-tips"]["stages"] == [1]
+    assert set(flows["assessment-top-tips"]) == {"id", "title", "audience", "stages"}
 
 
 def test_flows_check_all_shipped_flows_pass(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.classification import DecisionError, make_decision
+from assistant.decisions import DecisionError, make_decision
 from assistant.store import Store
 
 

@@ -18,8 +18,13 @@ FEEDING = FIXTURES / "feeding"
 TODAY = date(2026, 11, 23)
 
 
-def fed(path: str, value: object, at: str = "2026-11-01T10:00:00+00:00") -> FedAnswer:
-    return FedAnswer(path, value, at, "Flow", "Step")
+def fed(
+    path: str, value: object, at: str = "2026-11-01T10:00:00+00:00", subject: str = ""
+) -> FedAnswer:
+    return FedAnswer(path, value, at, "Flow", "Step", ("flow", "step"), subject)
+
+
+PARENTS = ("mother", "father")
 
 
 @pytest.mark.parametrize(
@@ -68,7 +73,8 @@ def test_risk_factor_takes_its_worst_status_across_parents(
     statuses: list[str], combined: str
 ) -> None:
     """Issue 3 / Stage 1, Task 3: factors recorded per parent, combined before classifying."""
-    data = build_input([fed("factors.neglect", s) for s in statuses], TODAY).data
+    answers = [fed("factors.neglect", s, subject=p) for s, p in zip(statuses, PARENTS, strict=True)]
+    data = build_input(answers, TODAY).data
     assert data["factors"]["neglect"] == combined
 
 
@@ -83,23 +89,58 @@ def test_risk_factor_takes_its_worst_status_across_parents(
 def test_protective_factor_present_if_present_for_any_parent(
     statuses: list[str], combined: str
 ) -> None:
-    data = build_input([fed("factors.social_support", s) for s in statuses], TODAY).data
+    answers = [
+        fed("factors.social_support", s, subject=p) for s, p in zip(statuses, PARENTS, strict=True)
+    ]
+    data = build_input(answers, TODAY).data
     assert data["factors"]["social_support"] == combined
+
+
+def test_newest_answer_to_the_same_question_about_the_same_person_wins() -> None:
+    """Issue 4: a later assessment replaces an earlier one, even when less worrying."""
+    data = build_input(
+        [
+            fed("factors.neglect", "not_addressed", "2026-05-01T10:00:00+00:00", "mother"),
+            fed("factors.neglect", "addressed", "2026-11-01T10:00:00+00:00", "Mother"),
+        ],
+        TODAY,
+    ).data
+    assert data["factors"]["neglect"] == "addressed"
+
+
+@pytest.mark.parametrize(
+    ("path", "values", "combined"),
+    [
+        ("wishes.parents", ["want", "opposed"], "opposed"),
+        ("wishes.parents", ["want", "unknown"], "unknown"),
+        ("wishes.parents", ["want", "want"], "want"),
+        ("capacity_to_change", ["substantial", "some"], "some"),
+        ("capacity_to_change", ["none", "unknown"], "unknown"),
+        ("capacity_to_change", ["substantial", "substantial"], "substantial"),
+    ],
+)
+def test_parents_wishes_and_capacity_take_the_most_cautious_answer(
+    path: str, values: list[str], combined: str
+) -> None:
+    """Table rows 3 and 4 (Stage 2 Task 1): one parent's doubt is never hidden."""
+    answers = [fed(path, v, subject=p) for v, p in zip(values, PARENTS, strict=True)]
+    head, _, tail = path.partition(".")
+    data = build_input(answers, TODAY).data
+    assert (data[head][tail] if tail else data[head]) == combined
 
 
 def test_other_inputs_take_the_latest_answer() -> None:
     data = build_input(
         [
-            fed("capacity_to_change", "some", "2026-10-01T10:00:00+00:00"),
-            fed("capacity_to_change", "substantial", "2026-11-01T10:00:00+00:00"),
+            fed("child.age_months", 30, "2026-10-01T10:00:00+00:00"),
+            fed("child.age_months", 31, "2026-11-01T10:00:00+00:00"),
             fed("child.legal_status", "section_20"),
         ],
         TODAY,
     ).data
     assert data == {
         "assessed_on": "2026-11-23",
-        "capacity_to_change": "substantial",
-        "child": {"legal_status": "section_20"},
+        "child": {"age_months": 31, "legal_status": "section_20"},
     }
 
 

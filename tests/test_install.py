@@ -50,7 +50,7 @@ def test_installed_wheel_finds_its_flows_from_any_folder(tmp_path: Path) -> None
     assert built.returncode == 0, built.stderr
     wheel = next((tmp_path / "dist").glob("reunify-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "assistant/_data/flows/top-tips.toml" in names
+    assert "assistant/_data/flows/assessment-top-tips.toml" in names
     assert "assistant/_data/content/top-tips.md" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -74,5 +74,5 @@ def test_installed_wheel_finds_its_flows_from_any_folder(tmp_path: Path) -> None
         [sys.executable, "-m", "assistant", "flows", "list", "--json"], cwd=elsewhere, env=env,
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    assert "top-tips" in {f["id"] for f in json.loads(listed.stdout)}
+    assert "assessment-top-tips" in {f["id"] for f in json.loads(listed.stdout)}
     assert listed.stderr == ""

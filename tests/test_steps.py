@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from assistant.flows import STEP_ADAPTER
-from assistant.steps import AnswerError, clean_text
+from assistant.steps import AnswerError
+from assistant.text import clean_text
 
 TODAY = date(2026, 11, 23)
 OPTIONS = [{"value": "a", "label": "Apple"}, {"value": "b", "label": "Banana"}]

@@ -12,10 +12,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from assistant.classification import DecisionError, make_decision
-from assistant.risk import LEVELS
-from assistant.ui.inputs import ChoiceInput, Submitted, TextInput
-from assistant.ui.risk_panel import LEVEL_LOOK, level_text
+from assistant.decisions import DecisionError, make_decision
+from assistant.ui.inputs import Submitted, input_for
+from assistant.ui.levels import level_text
 
 
 class DecisionScreen(ModalScreen[dict[str, Any] | None]):
@@ -34,41 +33,40 @@ class DecisionScreen(ModalScreen[dict[str, Any] | None]):
     def __init__(self, suggested: str | None) -> None:
         super().__init__()
         self.suggested = suggested
-        self.level: str | None = None
 
     def compose(self) -> ComposeResult:
         intro = Text("Your decision about the level\n", style="bold")
         if self.suggested:
             intro.append("The framework's table suggests ")
             intro.append_text(level_text(self.suggested))
-            intro.append(". You decide; say why.")
+            intro.append(". You decide; say why. Esc cancels.")
         else:
-            intro.append("The table has no suggestion yet. You decide; say why.")
+            intro.append("The table has no suggestion yet. You decide; say why. Esc cancels.")
         with Vertical():
             yield Static(intro)
-            yield ChoiceInput([(lv, " ".join(LEVEL_LOOK[lv][1::-1])) for lv in LEVELS], id="level")
-            yield Static("Reason (Enter saves, ctrl+n new line, Esc cancels):", id="reason-label")
-            yield TextInput("Why this level: the evidence you are weighing", id="reason")
+            yield input_for(_DECISION, self.suggested)
             yield Static("", id="decision-error", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#level").focus()
+        self.query_one("#answer").focus()
 
     @on(Submitted)
     def _submitted(self, message: Submitted) -> None:
         message.stop()
-        if message.sender is self.query_one("#level"):
-            self.level = message.value
-            self.query_one("#reason").focus()
-            return
+        value = message.value
         try:
-            decision = make_decision(self.level or "", message.value, self.suggested)
+            decision = make_decision(value["level"] or "", value["reason"], self.suggested)
         except DecisionError as exc:
             self.query_one("#decision-error", Static).update(f"⚠ {exc}.")
-            if self.level is None:
-                self.query_one("#level").focus()
             return
         self.dismiss(decision)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class _DecisionKind:
+    kind = "decision"
+
+
+_DECISION = _DecisionKind()

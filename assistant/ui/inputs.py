@@ -10,13 +10,16 @@ from typing import Any
 
 from rich.text import Text
 from textual import events, on
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from assistant.steps import SCALE_MAX, SCALE_MIN, YES_NO_UNKNOWN
+from assistant.steps import FACTOR_STATUS_LABELS, SCALE_MAX, SCALE_MIN, YES_NO_UNKNOWN
+from assistant.ui.levels import LEVEL_LOOK, level_label
 
 
 class Submitted(Message):
@@ -197,7 +200,61 @@ class TextInput(TextArea):
         self.insert("\n")
 
 
-def input_for(step: Any) -> Widget:
+class ChoiceWithNote(Vertical):
+    """A choice, then a note: a number (or Enter) chooses and moves to the note; Enter sends.
+
+    Sends `{key: choice, "note" or note_key: text, **extra}` as one answer.
+    """
+
+    DEFAULT_CSS = """
+    ChoiceWithNote { height: auto; }
+    ChoiceWithNote > TextInput { height: 4; }
+    ChoiceWithNote > #note-prompt { color: $text-muted; }
+    """
+
+    def __init__(
+        self,
+        options: list[tuple[str, str]],
+        key: str,
+        note_key: str,
+        prompts: dict[str, str],
+        extra: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.options = options
+        self.key = key
+        self.note_key = note_key
+        self.prompts = prompts
+        self.extra = extra or {}
+        self.chosen: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ChoiceInput(self.options, id="choice")
+        yield Static(self.prompts.get("", ""), id="note-prompt", markup=False)
+        yield TextInput(id="note")
+
+    def focus(self, scroll_visible: bool = True) -> ChoiceWithNote:
+        self.call_after_refresh(self.query_one("#choice").focus)
+        return self
+
+    @on(Submitted)
+    def _part(self, message: Submitted) -> None:
+        if message.sender is self:
+            return  # our own answer, on its way up to the screen
+        message.stop()
+        if message.sender is self.query_one("#choice", ChoiceInput):
+            self.chosen = message.value
+            prompt = self.prompts.get(message.value, self.prompts.get("", ""))
+            label = dict(self.options)[message.value]
+            self.query_one("#note-prompt", Static).update(f"Chosen: {label}. {prompt}")
+            self.query_one("#note").focus()
+            return
+        value = {self.key: self.chosen, self.note_key: message.value, **self.extra}
+        self.post_message(Submitted(self, value))
+
+
+def input_for(step: Any, suggested: str | None = None) -> Widget:
     """The input widget that fits a question's kind."""
     kind = step.kind
     if kind == "choice":
@@ -212,6 +269,23 @@ def input_for(step: Any) -> Widget:
         return DateInput(id="answer")
     if kind == "text":
         return TextInput(step.placeholder, id="answer")
+    if kind == "factor":
+        note = "Evidence for this (optional); Enter sends."
+        prompts = {"": "Choose a status first.", "unknown": "What would tell you? (optional)"}
+        prompts |= {s: note for s in step.answer_values() if s != "unknown"}
+        if step.protective:
+            prompts["present"] = "Which risk does it reduce, and how? (needed); Enter sends."
+        options = [(s, FACTOR_STATUS_LABELS[s]) for s in step.answer_values()]
+        return ChoiceWithNote(options, "status", "note", prompts, id="answer")
+    if kind == "decision":
+        options = [(lv, level_label(lv)) for lv in LEVEL_LOOK]
+        prompts = {
+            "": "Choose a level first.",
+            **dict.fromkeys(LEVEL_LOOK, "Your reason; Enter sends."),
+        }
+        return ChoiceWithNote(
+            options, "level", "reason", prompts, {"suggested": suggested}, id="answer"
+        )
     raise ValueError(f"no input for kind {kind!r}")
 
 
@@ -222,4 +296,6 @@ HOW_TO_ANSWER = {
     "scale": "Move with ← → or press a digit; Enter sends.",
     "date": "Type the date as YYYY-MM-DD; Enter sends.",
     "text": "Type your answer; Enter sends, ctrl+n starts a new line.",
+    "factor": "Choose the status with its number, then add the evidence; Enter sends.",
+    "decision": "Choose your level with its number, then give your reason; Enter sends.",
 }

@@ -17,20 +17,9 @@ from textual.widgets import Static
 
 from assistant.classification import CaseClassification
 from assistant.risk.explain import ROW_LABELS
+from assistant.ui.levels import level_text
 
-LEVEL_LOOK = {
-    "low": ("LOW", "●○○○", "green"),
-    "medium": ("MEDIUM", "●●○○", "yellow"),
-    "high": ("HIGH", "●●●○", "dark_orange"),
-    "severe": ("SEVERE", "●●●●", "red"),
-}
 GUIDES = "The table guides judgement; you and your manager decide."
-
-
-def level_text(level: str) -> Text:
-    """A level as symbol and word, coloured (never colour alone)."""
-    word, symbol, colour = LEVEL_LOOK[level]
-    return Text(f"{symbol} {word}", style=f"bold {colour}")
 
 
 def humanise(key: str) -> str:
