@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     case_commands = case.add_subparsers(dest="case_command", parser_class=_Parser, required=True)
     new = case_commands.add_parser("new", help="create a case")
     new.add_argument("ref", help="case reference: letters, digits, - and _, at most 32")
+    case_classify = case_commands.add_parser(
+        "classify", help="what the framework's table suggests for a case, from its answers"
+    )
+    case_classify.add_argument("ref", help="case reference")
+    case_classify.add_argument(
+        "--json", action="store_true", help="print JSON (the classify output plus 'input')"
+    )
     flows = commands.add_parser("flows", help="list or check flows")
     flow_commands = flows.add_subparsers(dest="flows_command", parser_class=_Parser, required=True)
     flows_list = flow_commands.add_parser("list", help="list the flows")
@@ -96,21 +103,60 @@ def cmd_case_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from assistant.demo import write_demo
+def cmd_case_classify(args: argparse.Namespace) -> int:
+    from assistant.classification import classify_case
+    from assistant.flows import default_library
 
     store = _store(args)
-    record = write_demo(store)
+    store.case(args.ref)
+    case = classify_case(store, default_library(), args.ref)
+    if case.result is None:
+        raise UserError(f"case {args.ref}: {case.problem}")
+    result = case.result.as_dict()
+    if args.json:
+        print(json.dumps({**result, "input": case.inputs.data}, indent=2))
+    else:
+        print(_case_summary(args.ref, result, case.inputs.empty))
+    for flow_id in case.unread_flows:
+        print(
+            f"reunify: warning: answers of flow '{flow_id}' not used: it cannot be loaded",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _case_summary(ref: str, result: dict, empty: bool) -> str:
+    if empty:
+        return f"{ref}: nothing recorded for this case feeds the table yet."
+    rows = "\n".join(
+        f"  {name.replace('_', ' '):<20} {level.upper()}" for name, level in result["rows"].items()
+    )
+    trajectory = result["trajectory"]
+    lines = [
+        f"{ref}: suggested by the framework's table: {result['suggested'].upper()}",
+        rows,
+        f"  alerts: {', '.join(result['alerts']) or 'none'}",
+        f"  gaps:   {', '.join(result['gaps']) or 'none'}",
+        f"  held at {trajectory['held_at'].upper()}; reclassify by {trajectory['reclassify_by']}",
+        "The table guides judgement; the practitioner and manager decide.",
+    ]
+    return "\n".join(lines)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from assistant.demo import write_demo
+    from assistant.flows import default_library
+
+    store = _store(args)
+    record = write_demo(store, default_library())
     print(f"Demo case {record.ref} (fictional) is in {store.root}.")
     return 0
 
 
 def cmd_flows_list(args: argparse.Namespace) -> int:
-    from assistant.content import card_ids
-    from assistant.flows import load_library
-    from assistant.paths import content_dir, flows_dir
+    from assistant.flows import default_library
 
-    library = load_library(flows_dir(), card_ids(content_dir()))
+    library = default_library()
     flows = sorted(library.flows.values(), key=lambda f: (f.audience, f.title))
     if args.json:
         rows = [
@@ -176,12 +222,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     from assistant.demo import DEMO_REF, write_demo
+    from assistant.flows import default_library
     from assistant.store import Store
 
     if args.demo:
         with tempfile.TemporaryDirectory(prefix="reunify-demo-") as folder:
             store = Store(Path(folder) / "data")
-            write_demo(store)
+            write_demo(store, default_library())
             return _run_app(store, DEMO_REF)
     return _run_app(_store(args), None)
 
@@ -200,7 +247,7 @@ def dispatch(args: argparse.Namespace) -> int:
         None: cmd_app,
         "demo": cmd_demo,
         "cases": cmd_cases,
-        "case": cmd_case_new,
+        "case": cmd_case_new if getattr(args, "case_command", None) == "new" else cmd_case_classify,
         "classify": cmd_classify,
     }
     return commands[args.command](args)

@@ -1,15 +1,70 @@
-"""The fictional demo case, for trying the app without real data."""
+"""The fictional demo case, for trying the app without real data.
+
+Its answers live in `content/demo/<REF>.toml` and are replayed through the
+same runner a practitioner uses, so every demo answer is checked like a real
+one and the demo case gets a full classification.
+"""
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from assistant.flows import FlowLibrary
+from assistant.paths import content_dir
+from assistant.runner import FlowSession
 from assistant.store import CaseRecord, Store, StoreError
 
 DEMO_REF = "DEMO-001"
 
 
-def write_demo(store: Store) -> CaseRecord:
-    """Add the fictional case `DEMO-001` to `store` (kept as it is if already there)."""
+class DemoError(ValueError):
+    """Demo data that does not fit its flows (a bug in content/demo)."""
+
+
+def demo_file(ref: str = DEMO_REF) -> Path:
+    return content_dir() / "demo" / f"{ref}.toml"
+
+
+def replay(flow_session: FlowSession, answers: dict[str, Any]) -> list[Any]:
+    """Answer the session's questions in order from `answers`; skip optional ones left out."""
+    events = []
+    while (step := flow_session.current) is not None:
+        if step.id in answers:
+            events.append(flow_session.answer(answers[step.id]))
+        elif step.optional:
+            events.append(flow_session.skip())
+        else:
+            raise DemoError(f"demo answers for '{flow_session.flow.id}' miss step '{step.id}'")
+    unused = set(answers) - {e.step for e in events}
+    if unused:
+        raise DemoError(f"demo answers for '{flow_session.flow.id}' not asked: {sorted(unused)}")
+    return events
+
+
+def write_demo(store: Store, library: FlowLibrary | None = None) -> CaseRecord:
+    """Add the fictional case `DEMO-001` to `store` (kept as it is if already there).
+
+    With a flow library, its recorded sessions are added too.
+    """
     try:
         return store.case(DEMO_REF)
     except StoreError:
-        return store.create_case(DEMO_REF, demo=True)
+        pass
+    record = store.create_case(DEMO_REF, demo=True)
+    if library is None:
+        return record
+    data = tomllib.loads(demo_file().read_text(encoding="utf-8"))
+    for entry in data.get("sessions", []):
+        flow = library.flows.get(entry["flow"])
+        if flow is None:
+            raise DemoError(f"demo data names flow '{entry['flow']}', which is not loaded")
+        events = replay(FlowSession(flow), entry.get("answers", {}))
+        session = store.start_session(DEMO_REF, flow.id, flow.title)
+        for event in events:
+            store.record(DEMO_REF, session.id, event)
+            if flow.step(event.step).kind == "decision":
+                store.record_decision(DEMO_REF, event.value)
+        store.finish_session(DEMO_REF, session.id)
+    return record

@@ -281,3 +281,11 @@ def missing_citations(flow: Flow, cards: set[str], name: str) -> list[Problem]:
             if c not in cards
         ]
     return problems
+
+
+def default_library() -> FlowLibrary:
+    """The shipped (or `REUNIFY_FLOWS`) flows, checked against the content cards."""
+    from assistant.content import card_ids
+    from assistant.paths import content_dir, flows_dir
+
+    return load_library(flows_dir(), card_ids(content_dir()))

@@ -9,9 +9,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from assistant.content import card_ids
-from assistant.flows import FlowLibrary, load_library
-from assistant.paths import content_dir, flows_dir
+from assistant.flows import FlowLibrary, default_library
 from assistant.store import Store
 from assistant.ui.help import HelpScreen, binding_rows
 from assistant.ui.home import HomeScreen
@@ -65,5 +63,4 @@ class ReunifyApp(App[None]):
 
 def create_app(store: Store, select: str | None = None) -> ReunifyApp:
     """The one app factory, used by the command line and the tests."""
-    library = load_library(flows_dir(), card_ids(content_dir()))
-    return ReunifyApp(store, library, select)
+    return ReunifyApp(store, default_library(), select)

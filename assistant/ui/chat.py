@@ -10,17 +10,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assistant.classification import CaseClassification, classify_case
 from assistant.flows import Flow, FlowLibrary
 from assistant.runner import AnswerEvent, FlowSession, RunnerError
 from assistant.steps import AnswerError
 from assistant.store import SessionRecord, Store, StoreError
+from assistant.ui.cards import CardScreen
 from assistant.ui.decision import DecisionScreen
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
-from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line
+from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line, panel_text
 from assistant.ui.turns import AssistantTurn, ReplyTurn
+
+#: The keys of the conversation, always shown (a fixed line: cheaper than a Footer
+#: that is rebuilt at every question, and it never changes under the reader).
+KEYS_LINE = (
+    "F1 help · F2 what does this mean? · F3 why? · F4 decide · "
+    "ctrl+b change previous · ctrl+o skip · Esc leave · ctrl+q quit"
+)
+#: The same without the risk keys, for flows used with a child.
+KEYS_LINE_PLAIN = "F1 help · ctrl+b go back · ctrl+o skip · Esc stop for now · ctrl+q quit"
 
 #: Flows whose conversation shows the table's suggestion beside it.
 PANEL_AUDIENCES = ("practitioner", "supervision", "check-in")
@@ -41,6 +51,14 @@ class SummaryTurn(Static):
         super().__init__(body, **kwargs)
 
 
+class ClassificationTurn(Static):
+    """What the table suggests, shown inside the conversation (plain text, never markup)."""
+
+    DEFAULT_CSS = (
+        "ClassificationTurn { margin: 1 8 0 0; padding: 0 1; border-left: thick $warning; }"
+    )
+
+
 class ChatScreen(Screen):
     """Ask a flow's questions one at a time and keep every answer as it is given."""
 
@@ -59,6 +77,13 @@ class ChatScreen(Screen):
             "Skip",
             id="chat.skip",
             tooltip="Skip the current question (optional questions only)",
+        ),
+        Binding(
+            "f2",
+            "cards",
+            "What does this mean?",
+            id="chat.cards",
+            tooltip="Open the content cards for the current question",
         ),
         Binding(
             "f3",
@@ -102,14 +127,14 @@ class ChatScreen(Screen):
         yield Static(id="progress")
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield VerticalScroll(id="log")
+                yield VerticalScroll(id="log", can_focus=False)
                 with Vertical(id="dock"):
                     yield Static(id="how", markup=False)
                     yield Static(id="error", markup=False)
                     yield Vertical(id="slot")
             if self.with_panel:
                 yield RiskPanel(id="risk")
-        yield Footer()
+        yield Static(KEYS_LINE if self.with_panel else KEYS_LINE_PLAIN, id="keys", markup=False)
 
     async def on_mount(self) -> None:
         self.title = self.flow.title
@@ -121,7 +146,7 @@ class ChatScreen(Screen):
         for turn in self.session.transcript():
             self._shown.add(turn.step.id)
             if not turn.step.is_question:
-                log.mount(AssistantTurn(turn.step.text))
+                self._say(log, turn.step)
             elif turn.answered or turn.skipped:
                 log.mount(AssistantTurn(self._question_text(turn.step)))
                 log.mount(self._reply(turn.step, turn.value, turn.skipped, times.get(turn.step.id)))
@@ -129,6 +154,19 @@ class ChatScreen(Screen):
         await self._advance()
 
     # -- showing -----------------------------------------------------------
+    def _say(self, log: VerticalScroll, step: Any) -> None:
+        """A message step; a classification step also shows the table's suggestion now."""
+        log.mount(AssistantTurn(step.text))
+        if step.kind == "classification":
+            case = classify_case(self.store, self.library, self.record.ref)
+            log.mount(ClassificationTurn(panel_text(case)))
+
+    def _suggested(self) -> str | None:
+        case = self.case
+        if case is None or case.result is None or case.inputs.empty:
+            return None
+        return case.result.suggested
+
     @staticmethod
     def _question_text(step: Any, changing: bool = False) -> str:
         text = step.text
@@ -164,14 +202,20 @@ class ChatScreen(Screen):
             self.query_one(RiskPanel).display = event.size.width >= PANEL_MIN_WIDTH
             self._update_progress()
 
+    def action_cards(self) -> None:
+        step = self.session.current
+        ids = step.cards() if step is not None else ()
+        ids = tuple(dict.fromkeys((*ids, *self.flow.cite)))
+        if not ids:
+            self.notify("No card explains this question; F1 lists the keys.", markup=False)
+            return
+        self.app.push_screen(CardScreen(ids))
+
     def action_decide(self) -> None:
         if not self.with_panel:
             self.notify("This flow does not feed the risk table.", markup=False)
             return
-        suggested = self.case.result.suggested if self.case and self.case.result else None
-        if self.case is not None and self.case.inputs.empty:
-            suggested = None
-        self.app.push_screen(DecisionScreen(suggested), self._decided)
+        self.app.push_screen(DecisionScreen(self._suggested()), self._decided)
 
     def _decided(self, decision: dict[str, Any] | None) -> None:
         if decision is None:
@@ -204,7 +248,7 @@ class ChatScreen(Screen):
         for message in self.session.messages_before(step.id if step else None):
             if message.id not in self._shown:
                 self._shown.add(message.id)
-                log.mount(AssistantTurn(message.text))
+                self._say(log, message)
         if step is None:
             await self._finish()
         else:
@@ -223,7 +267,7 @@ class ChatScreen(Screen):
             how += " Optional: ctrl+o skips it."
         if changing:
             how += " Esc keeps the earlier answer."
-        await self._set_input(input_for(step), how)
+        await self._set_input(input_for(step, self._suggested()), how)
 
     async def _finish(self) -> None:
         rows = self.session.finish()
@@ -270,6 +314,12 @@ class ChatScreen(Screen):
                 f"Not saved: {exc}. Your answer is still here; send it again to retry."
             )
             return
+        if step.kind == "decision" and not event.skipped:
+            try:
+                self.store.record_decision(self.record.ref, event.value)
+            except (StoreError, OSError) as exc:
+                self._show_error(f"Decision not saved: {exc}. Send it again.")
+                return
         self.session.apply(event)
         self._refresh_classification()
         self.query_one("#log", VerticalScroll).mount(

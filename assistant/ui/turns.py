@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from markdown_it import MarkdownIt
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 
 def parser() -> MarkdownIt:
@@ -14,16 +15,20 @@ def parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
-class AssistantTurn(Markdown):
-    """What the assistant says, rendered as Markdown."""
+class AssistantTurn(Static):
+    """What the assistant says, rendered as Markdown.
+
+    One widget per turn (Rich's Markdown renderable) rather than Textual's
+    Markdown widget, which builds a widget per block: a long conversation then
+    stays quick to lay out.
+    """
 
     DEFAULT_CSS = """
     AssistantTurn { margin: 1 8 0 0; padding: 0 1; border-left: thick $primary; }
-    AssistantTurn > MarkdownBlock:last-child { margin-bottom: 0; }
     """
 
     def __init__(self, text: str, **kwargs) -> None:
-        super().__init__(text, parser_factory=parser, **kwargs)
+        super().__init__(RichMarkdown(text.strip(), hyperlinks=False), **kwargs)
 
 
 class ReplyTurn(Static):
