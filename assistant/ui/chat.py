@@ -202,6 +202,12 @@ class ChatScreen(Screen):
             self.query_one(RiskPanel).display = event.size.width >= PANEL_MIN_WIDTH
             self._update_progress()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No risk keys in flows used with a child (help and palette leave them out)."""
+        if action in ("why", "decide") and not self.with_panel:
+            return False
+        return True
+
     def action_cards(self) -> None:
         step = self.session.current
         ids = step.cards() if step is not None else ()
