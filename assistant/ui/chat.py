@@ -204,9 +204,7 @@ class ChatScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No risk keys in flows used with a child (help and palette leave them out)."""
-        if action in ("why", "decide") and not self.with_panel:
-            return False
-        return True
+        return self.with_panel or action not in ("why", "decide")
 
     def action_cards(self) -> None:
         step = self.session.current
