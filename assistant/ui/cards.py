@@ -5,23 +5,18 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
 from assistant.content import CardError, load_card
 from assistant.paths import content_dir
+from assistant.ui.dialog import Dialog
 from assistant.ui.turns import parser
 
 
-class CardScreen(ModalScreen[None]):
+class CardScreen(Dialog[None]):
     """One or more cards over the conversation; the answer being typed is kept."""
 
     DEFAULT_CSS = """
-    CardScreen { align: center middle; }
-    CardScreen > VerticalScroll {
-        width: 96; max-width: 100%; height: 92%; border: thick $primary;
-        padding: 0 1; background: $surface;
-    }
     CardScreen .card-source { color: $text-muted; margin-bottom: 1; }
     """
     BINDINGS = [
@@ -36,7 +31,7 @@ class CardScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
 
-        with VerticalScroll(id="cards"):
+        with VerticalScroll(id="cards", classes="dialog-box"):
             for card_id in self.card_ids:
                 try:
                     card = load_card(content_dir(), card_id)

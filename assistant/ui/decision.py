@@ -9,23 +9,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from assistant.decisions import DecisionError, make_decision
+from assistant.ui.dialog import Dialog
 from assistant.ui.inputs import Submitted, input_for
 from assistant.ui.levels import level_text
 
 
-class DecisionScreen(ModalScreen[dict[str, Any] | None]):
+class DecisionScreen(Dialog[dict[str, Any] | None]):
     """Choose a level (1–4), then write why; Enter saves, Esc leaves nothing recorded."""
 
     DEFAULT_CSS = """
-    DecisionScreen { align: center middle; }
-    DecisionScreen > Vertical {
-        width: 76; max-width: 100%; height: auto; border: thick $primary;
-        padding: 0 1; background: $surface;
-    }
+    DecisionScreen > .dialog-box { height: auto; }
     DecisionScreen #decision-error { color: $error; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="decision.cancel")]
@@ -42,7 +38,7 @@ class DecisionScreen(ModalScreen[dict[str, Any] | None]):
             intro.append(". You decide; say why. Esc cancels.")
         else:
             intro.append("The table has no suggestion yet. You decide; say why. Esc cancels.")
-        with Vertical():
+        with Vertical(classes="dialog-box"):
             yield Static(intro)
             yield input_for(_DECISION, self.suggested)
             yield Static("", id="decision-error", markup=False)

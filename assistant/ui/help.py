@@ -6,9 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
+from assistant.ui.dialog import Dialog
 from assistant.ui.inputs import HOW_TO_ANSWER
 
 
@@ -24,16 +25,9 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     return sorted(rows.values(), key=lambda row: row[1].casefold())
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key that works on the screen beneath, and how to answer each kind of question."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 76; max-width: 100%; height: 90%; border: thick $primary; padding: 0 1;
-        background: $surface;
-    }
-    """
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close help", id="help.close")]
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
@@ -52,5 +46,5 @@ class HelpScreen(ModalScreen[None]):
             text.append(f"\n• {how}")
         text.append("\n\nctrl+p opens the command palette: every action by name.")
         text.append("\nEsc, F1 or q closes this help.")
-        with VerticalScroll():
+        with VerticalScroll(classes="dialog-box"):
             yield Static(text)

@@ -12,11 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from assistant.classification import CaseClassification
 from assistant.risk.explain import ROW_LABELS
+from assistant.ui.dialog import Dialog
 from assistant.ui.levels import level_text
 
 GUIDES = "The table guides judgement; you and your manager decide."
@@ -102,16 +102,9 @@ class RiskPanel(VerticalScroll):
         self.query_one("#risk-text", Static).update(text)
 
 
-class WhyScreen(ModalScreen[None]):
+class WhyScreen(Dialog[None]):
     """Every row, alert, gap and six-month rule explained, with its source."""
 
-    DEFAULT_CSS = """
-    WhyScreen { align: center middle; }
-    WhyScreen > VerticalScroll {
-        width: 90; max-width: 100%; height: 90%; border: thick $primary;
-        padding: 0 1; background: $surface;
-    }
-    """
     BINDINGS = [Binding("escape,f3,q", "dismiss", "Close", id="why.close")]
 
     def __init__(self, case: CaseClassification) -> None:
@@ -119,7 +112,7 @@ class WhyScreen(ModalScreen[None]):
         self.case = case
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(classes="dialog-box"):
             yield Static(why_text(self.case))
 
 
