@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     case_classify.add_argument("ref", help="case reference")
     case_classify.add_argument(
-        "--json", action="store_true", help="print JSON (the classify output plus 'input')"
+        "--json", action="store_true", help="add 'input': what was assembled from the answers"
     )
     flows = commands.add_parser("flows", help="list or check flows")
     flow_commands = flows.add_subparsers(dest="flows_command", parser_class=_Parser, required=True)
@@ -114,33 +114,14 @@ def cmd_case_classify(args: argparse.Namespace) -> int:
         raise UserError(f"case {args.ref}: {case.problem}")
     result = case.result.as_dict()
     if args.json:
-        print(json.dumps({**result, "input": case.inputs.data}, indent=2))
-    else:
-        print(_case_summary(args.ref, result, case.inputs.empty))
+        result["input"] = case.inputs.data
+    print(json.dumps(result, indent=2))
     for flow_id in case.unread_flows:
         print(
             f"reunify: warning: answers of flow '{flow_id}' not used: it cannot be loaded",
             file=sys.stderr,
         )
     return 0
-
-
-def _case_summary(ref: str, result: dict, empty: bool) -> str:
-    if empty:
-        return f"{ref}: nothing recorded for this case feeds the table yet."
-    rows = "\n".join(
-        f"  {name.replace('_', ' '):<20} {level.upper()}" for name, level in result["rows"].items()
-    )
-    trajectory = result["trajectory"]
-    lines = [
-        f"{ref}: suggested by the framework's table: {result['suggested'].upper()}",
-        rows,
-        f"  alerts: {', '.join(result['alerts']) or 'none'}",
-        f"  gaps:   {', '.join(result['gaps']) or 'none'}",
-        f"  held at {trajectory['held_at'].upper()}; reclassify by {trajectory['reclassify_by']}",
-        "The table guides judgement; the practitioner and manager decide.",
-    ]
-    return "\n".join(lines)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

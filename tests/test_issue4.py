@@ -159,13 +159,15 @@ def test_newer_assessment_of_the_same_parent_replaces_the_older(
     assert result["suggested"] == "low"
 
 
-def test_case_classify_text_says_the_table_suggests(
+def test_case_classify_without_json_flag_prints_the_classify_output(
     assessed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The contract of issue 4: the same JSON as `reunify classify`; --json adds "input"."""
     code, out = classify(capsys, assessed)
     assert code == 0
-    assert out.startswith("LA-1: suggested by the framework's table: HIGH")
-    assert "the practitioner and manager decide" in out
+    result = json.loads(out)
+    assert set(result) == {"suggested", "rows", "gaps", "alerts", "trajectory"}
+    assert result["suggested"] == "high"
 
 
 def test_case_classify_unknown_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
