@@ -29,6 +29,13 @@ class ReunifyApp(App[None]):
             tooltip="Quit; every answer is already saved",
         ),
         Binding("f1", "help", "Help", id="app.help", tooltip="List every key on this screen"),
+        Binding(
+            "f5,ctrl+l",
+            "library",
+            "Library",
+            id="app.library",
+            tooltip="Browse and search every content card",
+        ),
     ]
 
     def __init__(self, store: Store, library: FlowLibrary, select: str | None = None) -> None:
@@ -45,9 +52,15 @@ class ReunifyApp(App[None]):
             return
         self.push_screen(HelpScreen(binding_rows(self.screen)))
 
+    def action_library(self) -> None:
+        from assistant.ui.library import LibraryScreen
+
+        if not isinstance(self.screen, LibraryScreen):
+            self.push_screen(LibraryScreen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        seen = {"quit", "help"}
+        seen = {"quit", "help", "library"}
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen:
@@ -59,6 +72,7 @@ class ReunifyApp(App[None]):
                 partial(self.run_action, binding.action, active.node),
             )
         yield SystemCommand("Help", "List every key on this screen", self.action_help)
+        yield SystemCommand("Library", "Browse and search every content card", self.action_library)
 
 
 def create_app(store: Store, select: str | None = None) -> ReunifyApp:

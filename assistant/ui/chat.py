@@ -20,6 +20,7 @@ from assistant.store import SessionRecord, Store, StoreError
 from assistant.ui.cards import CardScreen
 from assistant.ui.decision import DecisionScreen
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
+from assistant.ui.picker import AnswerPicker
 from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line, panel_text
 from assistant.ui.turns import AssistantTurn, ReplyTurn
 
@@ -27,7 +28,7 @@ from assistant.ui.turns import AssistantTurn, ReplyTurn
 #: that is rebuilt at every question, and it never changes under the reader).
 KEYS_LINE = (
     "F1 help · F2 what does this mean? · F3 why? · F4 decide · "
-    "ctrl+b change previous · ctrl+o skip · Esc leave · ctrl+q quit"
+    "ctrl+b change previous · ctrl+e change any · ctrl+o skip · F5 library · Esc leave"
 )
 #: The same without the risk keys, for flows used with a child.
 KEYS_LINE_PLAIN = "F1 help · ctrl+b go back · ctrl+o skip · Esc stop for now · ctrl+q quit"
@@ -70,6 +71,13 @@ class ChatScreen(Screen):
             "Change previous",
             id="chat.back",
             tooltip="Go back to the previous question to change its answer",
+        ),
+        Binding(
+            "ctrl+e",
+            "pick",
+            "Change an answer",
+            id="chat.pick",
+            tooltip="Choose any earlier answer to change",
         ),
         Binding(
             "ctrl+o",
@@ -345,6 +353,24 @@ class ChatScreen(Screen):
         except RunnerError as exc:
             self._show_error(f"{exc}.")
             return
+        await self._ask(step, changing=True)
+        self._update_progress()
+
+    def action_pick(self) -> None:
+        rows = [
+            (t.step.id, t.step.label, "(skipped)" if t.skipped else t.step.display(t.value))
+            for t in self.session.transcript()
+            if t.step.is_question and (t.answered or t.skipped)
+        ]
+        if not rows:
+            self._show_error("Nothing has been answered yet.")
+            return
+        self.app.push_screen(AnswerPicker(rows), self._picked)
+
+    async def _picked(self, step_id: str | None) -> None:
+        if step_id is None:
+            return
+        step = self.session.change(step_id)
         await self._ask(step, changing=True)
         self._update_progress()
 
