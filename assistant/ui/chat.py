@@ -17,6 +17,7 @@ from assistant.flows import Flow, FlowLibrary
 from assistant.runner import AnswerEvent, FlowSession, RunnerError
 from assistant.steps import AnswerError
 from assistant.store import SessionRecord, Store, StoreError
+from assistant.text import printable
 from assistant.ui.cards import CardScreen
 from assistant.ui.decision import DecisionScreen
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
@@ -48,7 +49,7 @@ class SummaryTurn(Static):
         body = Text("What was recorded\n", style="bold")
         for label, answer in rows:
             body.append(f"\n{label}: ", style="bold")
-            body.append(answer)
+            body.append(printable(answer))
         super().__init__(body, **kwargs)
 
 

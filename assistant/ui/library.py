@@ -58,7 +58,7 @@ class LibraryScreen(Dialog[None]):
         results = self.query_one("#results", OptionList)
         results.clear_options()
         for card in found:
-            results.add_option(Option(Text(f"{card.title} · {card.source}"), id=card.id))
+            results.add_option(Option(Text(card.title), id=card.id))
         if found:
             results.highlighted = 0
         self.query_one("#count", Static).update(

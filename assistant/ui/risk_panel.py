@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from assistant.classification import CaseClassification
 from assistant.risk.explain import ROW_LABELS
+from assistant.text import printable
 from assistant.ui.dialog import Dialog
 from assistant.ui.levels import level_text
 
@@ -97,7 +98,7 @@ class RiskPanel(VerticalScroll):
         else:
             text.append_text(level_text(decision["level"]))
             text.append(f" · {decision['at'][:10]} · {decision['who']}\n")
-            text.append(decision["reason"])
+            text.append(printable(decision["reason"]))
             text.append("\nF4 to record another")
         self.query_one("#risk-text", Static).update(text)
 

@@ -9,6 +9,8 @@ from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual.widgets import Static
 
+from assistant.text import printable
+
 
 def parser() -> MarkdownIt:
     """Our Markdown dialect: CommonMark with tables and strikethrough, no raw HTML."""
@@ -41,7 +43,7 @@ class ReplyTurn(Static):
 
     def __init__(self, label: str, answer: str, at: str | None = None, **kwargs) -> None:
         when = _clock(at)
-        body = Text(answer)
+        body = Text(printable(answer))
         body.append(f"\n{label}" + (f" · {when}" if when else ""), style="dim")
         super().__init__(body, **kwargs)
 

@@ -1,0 +1,72 @@
+"""Words are shown as typed: markup and escape sequences never drive the display (issue 5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.demo import DEMO_REF, write_demo
+from assistant.runner import AnswerEvent
+from assistant.store import Store
+from assistant.text import printable
+from assistant.ui.app import create_app
+from assistant.ui.chat import SummaryTurn
+from assistant.ui.turns import ReplyTurn
+from tests.conftest import FIXTURES
+from tests.pilot import start_flow
+
+HOSTILE = "[bold red]x[/] [link=https://example.org]click[/link] \x1b[31mred\x1b[0m\x07"
+
+
+def test_printable_makes_control_characters_visible() -> None:
+    assert printable("a\x1b[31mb\nc\td\x07") == "a␛[31mb\nc\td␇"
+    assert printable("plain [b]text[/b]") == "plain [b]text[/b]"
+
+
+async def test_stored_words_with_markup_and_escapes_show_literally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even text that reached the database without cleaning (an old or edited file)."""
+    monkeypatch.setenv("REUNIFY_FLOWS", str(FIXTURES / "only-visit-plan"))
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    session = store.start_session(DEMO_REF, "visit-plan", "Visit plan (test)")
+    for event in [
+        AnswerEvent("visit_kind", "first"),
+        AnswerEvent("topics", []),
+        AnswerEvent("genogram", "yes"),
+        AnswerEvent("confidence", 5),
+        AnswerEvent("notes", HOSTILE),
+    ]:
+        store.record(DEMO_REF, session.id, event)
+    async with create_app(store, select=DEMO_REF).run_test(size=(120, 40)) as pilot:
+        sessions = pilot.app.screen.query_one("#sessions")
+        sessions.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        reply = str(pilot.app.screen.query(ReplyTurn).last().render())
+        summary = str(pilot.app.screen.query_one(SummaryTurn).render())
+    for shown in (reply, summary):
+        assert "[bold red]x[/] [link=https://example.org]click[/link]" in shown
+        assert "␛[31mred␛[0m␇" in shown
+        assert "\x1b" not in shown
+
+
+async def test_typed_markup_is_kept_as_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REUNIFY_FLOWS", str(FIXTURES / "only-visit-plan"))
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
+        chat = await start_flow(pilot, "Visit plan (test)")
+        await pilot.press("1")
+        await pilot.press("enter")
+        await pilot.press("1")
+        await pilot.press("enter")
+        await pilot.pause()
+        pilot.app.focused.load_text("[link=x]y[/link] \x1b[2J")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert chat.session.answers()["notes"] == "[link=x]y[/link] [2J"
