@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +14,7 @@ from textual.widgets.option_list import Option
 from assistant.flows import FlowLibrary
 from assistant.store import CaseRefError, Store, StoreError
 from assistant.ui.chat import ChatScreen
+from assistant.ui.stamps import when
 
 PURPOSES = {
     "practitioner": "Assessing",
@@ -24,13 +23,6 @@ PURPOSES = {
     "child": "With the child",
     "learning": "Learning",
 }
-
-
-def _when(stamp: str) -> str:
-    try:
-        return datetime.fromisoformat(stamp).strftime("%-d %b %Y %H:%M")
-    except ValueError:
-        return stamp
 
 
 def _highlight_first(widget: OptionList) -> None:
@@ -137,7 +129,7 @@ class HomeScreen(Screen):
             widget.add_option(Option("No sessions yet: start a flow below.", disabled=True))
         for s in sessions:
             state = "finished" if s.finished else "unfinished — resume"
-            text = Text(f"{s.flow_title} · {_when(s.started_at)} · {s.answers} answers · {state}")
+            text = Text(f"{s.flow_title} · {when(s.started_at)} · {s.answers} answers · {state}")
             widget.add_option(Option(text, id=s.id))
         _highlight_first(widget)
 
@@ -160,7 +152,15 @@ class HomeScreen(Screen):
     def _case_chosen(self, event: OptionList.OptionSelected) -> None:
         self.ref = event.option.id
         self._fill_sessions()
-        self.query_one("#flows", OptionList).focus()
+        self.action_open_case()
+
+    def action_open_case(self) -> None:
+        if self.ref is None:
+            self.notify("Create or choose a case first.", severity="warning")
+            return
+        from assistant.ui.case import CaseScreen
+
+        self.app.push_screen(CaseScreen(self.store, self.library, self.ref))
 
     @on(OptionList.OptionSelected, "#sessions")
     def _session_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,128 @@
+"""The case screen: a case's sessions, what each recorded, its classification and decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from assistant.classification import classify_case
+from assistant.flows import FlowLibrary
+from assistant.runner import FlowSession
+from assistant.store import Store
+from assistant.text import printable
+from assistant.ui.chat import ChatScreen
+from assistant.ui.levels import level_text
+from assistant.ui.risk_panel import WhyScreen, panel_text
+from assistant.ui.stamps import when
+
+
+class CaseScreen(Screen):
+    """Everything recorded for one case; Enter on a session resumes or reopens it."""
+
+    CSS_PATH = "case.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss", "Back to cases", id="case.back", tooltip="Back to the cases"),
+        Binding("f3", "why", "Why?", id="case.why", tooltip="Why the table suggests this level"),
+    ]
+
+    def __init__(self, store: Store, library: FlowLibrary, ref: str) -> None:
+        super().__init__()
+        self.store = store
+        self.library = library
+        self.ref = ref
+        self.case: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="case-left"):
+                yield Label("Sessions (Enter resumes or reopens)", classes="heading")
+                yield OptionList(id="case-sessions")
+                yield Label("What the session recorded", classes="heading")
+                with VerticalScroll(id="case-recorded"):
+                    yield Static(id="recorded", markup=False)
+            with VerticalScroll(id="case-right"):
+                yield Static(id="case-classification")
+                yield Static(id="case-decisions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Case {self.ref}"
+        self.sub_title = "sessions, classification and decisions"
+        self.query_one("#case-sessions").focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_case()
+
+    def refresh_case(self) -> None:
+        sessions = self.store.sessions(self.ref)
+        listing = self.query_one("#case-sessions", OptionList)
+        listing.clear_options()
+        ordered = [s for s in sessions if not s.finished] + [s for s in sessions if s.finished]
+        for record in ordered:
+            state = "finished" if record.finished else "UNFINISHED — resume"
+            started = when(record.started_at)
+            text = f"{record.flow_title} · {started} · {record.answers} answers · {state}"
+            listing.add_option(Option(Text(text), id=record.id))
+        if not sessions:
+            listing.add_option(
+                Option("No sessions yet: start a flow from the home screen.", disabled=True)
+            )
+            self.query_one("#recorded", Static).update("")
+        else:
+            listing.highlighted = 0
+        self.case = classify_case(self.store, self.library, self.ref)
+        self.query_one("#case-classification", Static).update(panel_text(self.case))
+        self.query_one("#case-decisions", Static).update(self._decisions())
+
+    def _decisions(self) -> Text:
+        text = Text("\nDecisions recorded\n", style="bold")
+        decisions = self.store.decisions(self.ref)
+        if not decisions:
+            text.append("None yet. F4 in a conversation, or the classifying flow, records one.")
+        for decision in reversed(decisions):
+            text.append(f"\n{when(decision['at'])} · {decision['who']}\n")
+            text.append_text(level_text(decision["level"]))
+            if decision.get("suggested") and decision["suggested"] != decision["level"]:
+                text.append(f" (table suggested {decision['suggested'].upper()})")
+            text.append(f"\n{printable(decision['reason'])}\n")
+        return text
+
+    @on(OptionList.OptionHighlighted, "#case-sessions")
+    def _show_recorded(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is None:
+            return
+        record = self.store.session(self.ref, event.option.id)
+        flow = self.library.flows.get(record.flow_id)
+        shown = Text(f"{record.flow_title}\n", style="bold")
+        if flow is None:
+            shown.append("This flow cannot be loaded now; its answers are kept.\n")
+            for answer in self.store.answers(self.ref, record.id):
+                shown.append(f"{answer.event.step}: {printable(str(answer.event.value))}\n")
+        else:
+            session = FlowSession(flow, self.store.events(self.ref, record.id))
+            for label, answer in session.summary():
+                shown.append(f"{label}: ", style="bold")
+                shown.append(f"{printable(answer)}\n")
+        self.query_one("#recorded", Static).update(shown)
+
+    @on(OptionList.OptionSelected, "#case-sessions")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        record = self.store.session(self.ref, str(event.option.id))
+        flow = self.library.flows.get(record.flow_id)
+        if flow is None:
+            self.notify("This flow cannot be loaded now; its answers are kept.", markup=False)
+            return
+        self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
+
+    def action_why(self) -> None:
+        if self.case is not None:
+            self.app.push_screen(WhyScreen(self.case))
