@@ -34,6 +34,7 @@ class ReunifyApp(App[None]):
             "library",
             "Library",
             id="app.library",
+            priority=True,
             tooltip="Browse and search every content card",
         ),
     ]
@@ -51,6 +52,12 @@ class ReunifyApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(binding_rows(self.screen)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A child's conversation stays a child's conversation: no library from there."""
+        if action == "library":
+            return not getattr(self.screen, "child_mode", False)
+        return True
 
     def action_library(self) -> None:
         from assistant.ui.library import LibraryScreen

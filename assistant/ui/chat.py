@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.text import Text
@@ -12,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from assistant.child import load_child_replies
 from assistant.classification import CaseClassification, classify_case
 from assistant.flows import Flow, FlowLibrary
 from assistant.runner import AnswerEvent, FlowSession, RunnerError
@@ -32,7 +34,10 @@ KEYS_LINE = (
     "ctrl+b change previous · ctrl+e change any · ctrl+o skip · F5 library · Esc leave"
 )
 #: The same without the risk keys, for flows used with a child.
-KEYS_LINE_PLAIN = "F1 help · ctrl+b go back · ctrl+o skip · Esc stop for now · ctrl+q quit"
+KEYS_LINE_PLAIN = "F1 help · ctrl+b go back · ctrl+o skip · worker: ctrl+x twice to leave"
+
+#: Seconds within which a second ctrl+x leaves a child's conversation.
+LEAVE_CHORD_SECONDS = 3.0
 
 #: Flows whose conversation shows the table's suggestion beside it.
 PANEL_AUDIENCES = ("practitioner", "supervision", "check-in")
@@ -71,6 +76,7 @@ class ChatScreen(Screen):
             "back",
             "Change previous",
             id="chat.back",
+            priority=True,
             tooltip="Go back to the previous question to change its answer",
         ),
         Binding(
@@ -78,6 +84,7 @@ class ChatScreen(Screen):
             "pick",
             "Change an answer",
             id="chat.pick",
+            priority=True,
             tooltip="Choose any earlier answer to change",
         ),
         Binding(
@@ -85,6 +92,7 @@ class ChatScreen(Screen):
             "skip",
             "Skip",
             id="chat.skip",
+            priority=True,
             tooltip="Skip the current question (optional questions only)",
         ),
         Binding(
@@ -92,6 +100,7 @@ class ChatScreen(Screen):
             "cards",
             "What does this mean?",
             id="chat.cards",
+            priority=True,
             tooltip="Open the content cards for the current question",
         ),
         Binding(
@@ -99,6 +108,7 @@ class ChatScreen(Screen):
             "why",
             "Why?",
             id="chat.why",
+            priority=True,
             tooltip="Why the framework's table suggests this level, with sources",
         ),
         Binding(
@@ -106,7 +116,17 @@ class ChatScreen(Screen):
             "decide",
             "Decide",
             id="chat.decide",
+            priority=True,
             tooltip="Record your own decision about the level, with the reason",
+        ),
+        Binding(
+            "ctrl+x",
+            "worker_leave",
+            "Leave (worker)",
+            id="chat.worker_leave",
+            priority=True,
+            tooltip="In a child's flow: press twice to leave",
+            show=False,
         ),
         Binding(
             "escape",
@@ -126,6 +146,10 @@ class ChatScreen(Screen):
         self.flow = flow
         self.record = record
         self.with_panel = flow.audience in PANEL_AUDIENCES
+        self.child_mode = flow.audience == "child"
+        self.child_words = load_child_replies() if self.child_mode else None
+        self._replies_given = 0
+        self._leave_pressed_at = 0.0
         self.case: CaseClassification | None = None
         self.session = FlowSession(flow, store.events(record.ref, record.id))
         self._shown: set[str] = set()
@@ -147,7 +171,8 @@ class ChatScreen(Screen):
 
     async def on_mount(self) -> None:
         self.title = self.flow.title
-        self.sub_title = f"case {self.record.ref}"
+        self.sub_title = "with the child" if self.child_mode else f"case {self.record.ref}"
+        self.set_class(self.child_mode, "-child")
         log = self.query_one("#log", VerticalScroll)
         log.anchor()
         times = {a.event.step: a.at for a in self.store.answers(self.record.ref, self.record.id)}
@@ -335,9 +360,11 @@ class ChatScreen(Screen):
                 return
         self.session.apply(event)
         self._refresh_classification()
-        self.query_one("#log", VerticalScroll).mount(
-            self._reply(step, event.value, event.skipped, stored.at)
-        )
+        log = self.query_one("#log", VerticalScroll)
+        log.mount(self._reply(step, event.value, event.skipped, stored.at))
+        if self.child_mode:
+            log.mount(AssistantTurn(self.child_words.after(event.skipped, self._replies_given)))
+            self._replies_given += 1
         await self._advance()
 
     async def action_skip(self) -> None:
@@ -375,7 +402,19 @@ class ChatScreen(Screen):
         await self._ask(step, changing=True)
         self._update_progress()
 
+    async def action_worker_leave(self) -> None:
+        """In child mode, leaving needs ctrl+x twice within three seconds."""
+        now = time.monotonic()
+        if not self.child_mode or now - self._leave_pressed_at <= LEAVE_CHORD_SECONDS:
+            self.dismiss()
+            return
+        self._leave_pressed_at = now
+        self.notify("Press ctrl+x again to leave the child's conversation.", markup=False)
+
     async def action_leave(self) -> None:
+        if self.child_mode and not self.session.revisiting:
+            self.notify(self.child_words.leave_hint, markup=False)
+            return
         if self.session.revisiting:
             self.session.cancel_change()
             await self._advance()

@@ -30,7 +30,8 @@ class AssistantTurn(Static):
     """
 
     def __init__(self, text: str, **kwargs) -> None:
-        super().__init__(RichMarkdown(text.strip(), hyperlinks=False), **kwargs)
+        self.source = text.strip()
+        super().__init__(RichMarkdown(self.source, hyperlinks=False), **kwargs)
 
 
 class ReplyTurn(Static):
