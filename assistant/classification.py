@@ -43,7 +43,7 @@ def fed_answers(store: Store, library: FlowLibrary, ref: str) -> tuple[list[FedA
             if stored:
                 unread.append(record.flow_id)
             continue
-        times = {a.event.step: a.at for a in stored}
+        latest = {a.event.step: a for a in stored}
         answers = FlowSession(flow, [a.event for a in stored]).answers()
         subject = str(answers.get(flow.about, "")) if flow.about else ""
         for step_id, value in answers.items():
@@ -53,8 +53,8 @@ def fed_answers(store: Store, library: FlowLibrary, ref: str) -> tuple[list[FedA
                 path, fed_value = path_value
                 fed.append(
                     FedAnswer(
-                        path, fed_value, times[step_id], flow.title, step.label,
-                        (flow.id, step_id), subject,
+                        path, fed_value, latest[step_id].at, flow.title, step.label,
+                        (flow.id, step_id), subject, latest[step_id].seq,
                     )
                 )  # fmt: skip
     return fed, sorted(set(unread))

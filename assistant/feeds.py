@@ -122,6 +122,12 @@ class FedAnswer:
     #: the question it answers (flow id, step id) and who the session was about
     question: tuple[str, str] = ("", "")
     subject: str = ""
+    #: the answer's place in the case's record, to order answers given in the same second
+    seq: int = 0
+
+    @property
+    def order(self) -> tuple[str, int]:
+        return (self.at, self.seq)
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,7 @@ def _combine(path: str, fed: list[FedAnswer]) -> Any:
         return max((f.value for f in fed), key=order.index)
     if path in CAUTIOUS_ORDERS:
         return max((f.value for f in fed), key=CAUTIOUS_ORDERS[path].index)
-    return max(fed, key=lambda f: f.at).value
+    return max(fed, key=lambda f: f.order).value
 
 
 def newest_per_question(fed: Iterable[FedAnswer]) -> list[FedAnswer]:
@@ -150,7 +156,7 @@ def newest_per_question(fed: Iterable[FedAnswer]) -> list[FedAnswer]:
     newest: dict[tuple[str, str, str, str], FedAnswer] = {}
     for answer in fed:
         key = (answer.path, *answer.question, answer.subject.casefold())
-        if key not in newest or answer.at >= newest[key].at:
+        if key not in newest or answer.order >= newest[key].order:
             newest[key] = answer
     return list(newest.values())
 

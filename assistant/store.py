@@ -90,6 +90,8 @@ class StoredAnswer:
     event: AnswerEvent
     at: str
     who: str
+    #: its place in the case's record: later answers have larger numbers
+    seq: int = 0
 
 
 class Store:
@@ -212,11 +214,10 @@ class Store:
         counts: dict[str, int] = {}
         for answer in document.get("answers", {}).values():
             counts[answer["session"]] = counts.get(answer["session"], 0) + 1
-        records = [
-            self._record(ref, row, counts.get(row["id"], 0))
-            for row in document.get("sessions", {}).values()
-        ]
-        return sorted(records, key=lambda s: s.started_at, reverse=True)
+        rows = sorted(document.get("sessions", {}).items(), key=lambda kv: int(kv[0]))
+        records = [self._record(ref, row, counts.get(row["id"], 0)) for _, row in rows]
+        # newest first; sessions started in the same second keep the order they were made
+        return sorted(reversed(records), key=lambda s: s.started_at, reverse=True)
 
     def session(self, ref: str, session_id: str) -> SessionRecord:
         for record in self.sessions(ref):
@@ -238,28 +239,30 @@ class Store:
 
     def record(self, ref: str, session_id: str, event: AnswerEvent) -> StoredAnswer:
         """Keep one answer event; it is on disk when this returns."""
-        stored = StoredAnswer(event, self.clock(), self.user)
+        at = self.clock()
         with self._db(self.case_path(ref), write=True) as db:
             self._session_row(db, ref, session_id)
-            db.table("answers").insert(
+            seq = db.table("answers").insert(
                 {
                     "session": session_id,
                     "step": event.step,
                     "value": event.value,
                     "skipped": event.skipped,
-                    "at": stored.at,
-                    "who": stored.who,
+                    "at": at,
+                    "who": self.user,
                 }
             )
-        return stored
+        return StoredAnswer(event, at, self.user, seq)
 
     def answers(self, ref: str, session_id: str) -> list[StoredAnswer]:
         """Every answer event of a session, oldest first."""
         document = self._read(self.case_path(ref)) or {}
         rows = sorted(document.get("answers", {}).items(), key=lambda kv: int(kv[0]))
         return [
-            StoredAnswer(AnswerEvent(r["step"], r["value"], r["skipped"]), r["at"], r["who"])
-            for _, r in rows
+            StoredAnswer(
+                AnswerEvent(r["step"], r["value"], r["skipped"]), r["at"], r["who"], int(key)
+            )
+            for key, r in rows
             if r["session"] == session_id
         ]
 

@@ -35,7 +35,7 @@ async def test_case_screen_shows_the_case_and_resumes(tmp_path: Path) -> None:
         assert "●●●○ HIGH" in classification
         decisions = str(screen.query_one("#case-decisions", Static).render())
         assert "the partner is not yet assessed" in decisions
-        sessions.highlighted = 2
+        sessions.highlighted = 5  # newest first: the factors session about the mother
         await pilot.pause()
         recorded = str(screen.query_one("#recorded", Static).render())
         assert "Parent or carer: Mother" in recorded

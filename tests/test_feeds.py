@@ -201,3 +201,12 @@ def test_answers_of_a_flow_that_no_longer_loads_are_named(tmp_path: Path) -> Non
     answer_quick_inputs(store, "C1", ["care_order"])
     case = classify_case(store, load_library(FIXTURES / "only-visit-plan"), "C1", TODAY)
     assert case.unread_flows == ["quick-inputs"]
+
+
+def test_answers_given_in_the_same_second_keep_their_order() -> None:
+    """A regression: the newest answer must win even when the clock shows the same second."""
+    same = "2026-11-01T10:00:00+00:00"
+    first = FedAnswer("factors.neglect", "not_addressed", same, "F", "S", ("f", "s"), "", 1)
+    later = FedAnswer("factors.neglect", "addressed", same, "F", "S", ("f", "s"), "", 2)
+    for order in ([first, later], [later, first]):
+        assert build_input(order, TODAY).data["factors"]["neglect"] == "addressed"

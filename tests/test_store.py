@@ -132,3 +132,14 @@ def test_unknown_case_and_session(store: Store) -> None:
     store.create_case("C1")
     with pytest.raises(StoreError, match="no session 'abc'"):
         store.record("C1", "abc", AnswerEvent("x", 1))
+
+
+def test_same_second_sessions_and_answers_keep_their_order(store: Store) -> None:
+    """A regression: time stamps have one-second resolution; order must not depend on it."""
+    fixed = Store(store.root, clock=lambda: "2026-11-23T10:00:00+00:00")
+    fixed.create_case("C1")
+    ids = [fixed.start_session("C1", "f", f"Flow {i}").id for i in range(5)]
+    assert [s.id for s in fixed.sessions("C1")] == list(reversed(ids))
+    stored = [fixed.record("C1", ids[0], AnswerEvent("q", i)) for i in range(3)]
+    assert [a.seq for a in stored] == sorted(a.seq for a in stored)
+    assert [a.event.value for a in fixed.answers("C1", ids[0])] == [0, 1, 2]
