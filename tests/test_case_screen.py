@@ -21,7 +21,7 @@ async def test_case_screen_shows_the_case_and_resumes(tmp_path: Path) -> None:
     library = default_library()
     write_demo(store, library)
     unfinished = store.start_session(DEMO_REF, "wishes-and-feelings", "Wishes and feelings")
-    async with create_app(store, select=DEMO_REF).run_test(size=(120, 40)) as pilot:
+    async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")  # the highlighted case
         await pilot.pause()
         screen = pilot.app.screen

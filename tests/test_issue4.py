@@ -196,7 +196,7 @@ def _write(path: Path, data: dict) -> str:
 async def test_f2_opens_the_factor_card_and_keeps_the_answer(tmp_path: Path) -> None:
     store = Store(tmp_path / "db")
     write_demo(store)
-    async with create_app(store, select=DEMO_REF).run_test(size=(100, 30)) as pilot:
+    async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
         chat = await start_flow(pilot, LIBRARY.flows["future-harm-factors"].title)
         await pilot.press("1")  # mother
         await pilot.press("1", "enter")  # abuse domain
@@ -217,7 +217,7 @@ async def test_f2_opens_the_factor_card_and_keeps_the_answer(tmp_path: Path) -> 
 async def test_check_in_shows_the_table_and_child_flows_hide_risk_keys(tmp_path: Path) -> None:
     store = Store(tmp_path / "db")
     write_demo(store, LIBRARY)
-    async with create_app(store, select=DEMO_REF).run_test(size=(100, 30)) as pilot:
+    async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
         chat = await start_flow(pilot, LIBRARY.flows["pre-review-check-in"].title)
         while chat.session.current is not None and chat.session.current.id != "level_right":
             step = chat.session.current

@@ -40,7 +40,7 @@ async def test_stored_words_with_markup_and_escapes_show_literally(
         AnswerEvent("notes", HOSTILE),
     ]:
         store.record(DEMO_REF, session.id, event)
-    async with create_app(store, select=DEMO_REF).run_test(size=(120, 40)) as pilot:
+    async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
         sessions = pilot.app.screen.query_one("#sessions")
         sessions.focus()
         await pilot.press("enter")

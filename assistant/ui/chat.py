@@ -359,13 +359,15 @@ class ChatScreen(Screen):
                 self._show_error(f"Decision not saved: {exc}. Send it again.")
                 return
         self.session.apply(event)
-        self._refresh_classification()
-        log = self.query_one("#log", VerticalScroll)
-        log.mount(self._reply(step, event.value, event.skipped, stored.at))
-        if self.child_mode:
-            log.mount(AssistantTurn(self.child_words.after(event.skipped, self._replies_given)))
-            self._replies_given += 1
-        await self._advance()
+        with self.app.batch_update():  # one repaint for the reply, the next turn and input
+            self._refresh_classification()
+            log = self.query_one("#log", VerticalScroll)
+            log.mount(self._reply(step, event.value, event.skipped, stored.at))
+            if self.child_mode:
+                after = self.child_words.after(event.skipped, self._replies_given)
+                log.mount(AssistantTurn(after))
+                self._replies_given += 1
+            await self._advance()
 
     async def action_skip(self) -> None:
         try:
