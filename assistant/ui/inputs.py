@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -200,7 +200,7 @@ class TextInput(TextArea):
         self.insert("\n")
 
 
-class ChoiceWithNote(Vertical):
+class ChoiceWithNote(Horizontal):
     """A choice, then a note: a number (or Enter) chooses and moves to the note; Enter sends.
 
     Sends `{key: choice, "note" or note_key: text, **extra}` as one answer.
@@ -208,8 +208,10 @@ class ChoiceWithNote(Vertical):
 
     DEFAULT_CSS = """
     ChoiceWithNote { height: auto; }
-    ChoiceWithNote > TextInput { height: 4; }
-    ChoiceWithNote > #note-prompt { color: $text-muted; }
+    ChoiceWithNote > ChoiceInput { width: 1fr; }
+    ChoiceWithNote > Vertical { width: 1fr; height: auto; }
+    ChoiceWithNote TextInput { height: 5; }
+    ChoiceWithNote #note-prompt { color: $text-muted; }
     """
 
     def __init__(
@@ -230,9 +232,11 @@ class ChoiceWithNote(Vertical):
         self.chosen: str | None = None
 
     def compose(self) -> ComposeResult:
+        # side by side, so that both fit above the keys at 80×24
         yield ChoiceInput(self.options, id="choice")
-        yield Static(self.prompts.get("", ""), id="note-prompt", markup=False)
-        yield TextInput(id="note")
+        with Vertical():
+            yield Static(self.prompts.get("", ""), id="note-prompt", markup=False)
+            yield TextInput(id="note")
 
     def focus(self, scroll_visible: bool = True) -> ChoiceWithNote:
         self.call_after_refresh(self.query_one("#choice").focus)
