@@ -8,11 +8,14 @@ from functools import partial
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 
 from assistant.flows import FlowLibrary, default_library
+from assistant.settings import load_settings, save_setting
 from assistant.store import Store
 from assistant.ui.help import HelpScreen, binding_rows
 from assistant.ui.home import HomeScreen
+from assistant.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 
 class ReunifyApp(App[None]):
@@ -30,6 +33,13 @@ class ReunifyApp(App[None]):
         ),
         Binding("f1", "help", "Help", id="app.help", tooltip="List every key on this screen"),
         Binding(
+            "f6",
+            "high_contrast",
+            "High contrast",
+            id="app.high_contrast",
+            tooltip="Switch the high-contrast theme on or off (remembered)",
+        ),
+        Binding(
             "f5,ctrl+l",
             "library",
             "Library",
@@ -46,7 +56,19 @@ class ReunifyApp(App[None]):
         self.select = select
 
     def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        saved = load_settings().get("theme")
+        self.theme = saved if saved in self.available_themes else DEFAULT_THEME
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(HomeScreen(self.store, self.library, self.select))
+
+    def _remember_theme(self, theme: Theme) -> None:
+        save_setting("theme", theme.name)
+
+    def action_high_contrast(self) -> None:
+        """Switch the high-contrast theme on or off (the choice is remembered)."""
+        on = self.theme != HIGH_CONTRAST.name
+        self.theme = HIGH_CONTRAST.name if on else DEFAULT_THEME
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -67,7 +89,7 @@ class ReunifyApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        seen = {"quit", "help", "library"}
+        seen = {"quit", "help", "library", "high_contrast"}
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen:
@@ -80,6 +102,9 @@ class ReunifyApp(App[None]):
             )
         yield SystemCommand("Help", "List every key on this screen", self.action_help)
         yield SystemCommand("Library", "Browse and search every content card", self.action_library)
+        yield SystemCommand(
+            "High contrast", "Switch the high-contrast theme on or off", self.action_high_contrast
+        )
 
 
 def create_app(store: Store, select: str | None = None) -> ReunifyApp:
