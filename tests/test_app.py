@@ -11,10 +11,10 @@ from assistant.demo import DEMO_REF, write_demo
 from assistant.runner import FlowSession
 from assistant.store import Store
 from assistant.ui.app import create_app
-from assistant.ui.chat import ChatScreen, SummaryTurn
+from assistant.ui.chat import ChatScreen
 from assistant.ui.help import HelpScreen
 from assistant.ui.home import HomeScreen
-from assistant.ui.turns import ReplyTurn
+from assistant.ui.turns import ReplyTurn, SummaryTurn
 from tests.conftest import FIXTURES
 from tests.pilot import fill, start_flow
 

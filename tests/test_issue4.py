@@ -16,7 +16,8 @@ from assistant.runner import FlowSession
 from assistant.store import Store
 from assistant.ui.app import create_app
 from assistant.ui.cards import CardScreen
-from assistant.ui.chat import ChatScreen, ClassificationTurn
+from assistant.ui.chat import ChatScreen
+from assistant.ui.turns import ClassificationTurn
 from tests.pilot import fill, start_flow
 
 LIBRARY = default_library()

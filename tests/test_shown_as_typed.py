@@ -11,8 +11,7 @@ from assistant.runner import AnswerEvent
 from assistant.store import Store
 from assistant.text import printable
 from assistant.ui.app import create_app
-from assistant.ui.chat import SummaryTurn
-from assistant.ui.turns import ReplyTurn
+from assistant.ui.turns import ReplyTurn, SummaryTurn
 from tests.conftest import FIXTURES
 from tests.pilot import start_flow
 

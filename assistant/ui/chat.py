@@ -19,13 +19,12 @@ from assistant.flows import Flow, FlowLibrary
 from assistant.runner import AnswerEvent, FlowSession, RunnerError
 from assistant.steps import AnswerError
 from assistant.store import SessionRecord, Store, StoreError
-from assistant.text import printable
 from assistant.ui.cards import CardScreen
 from assistant.ui.decision import DecisionScreen
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
 from assistant.ui.picker import AnswerPicker
 from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line, panel_text
-from assistant.ui.turns import AssistantTurn, ReplyTurn
+from assistant.ui.turns import AssistantTurn, ClassificationTurn, ReplyTurn, SummaryTurn
 
 #: The keys of the conversation, always shown (a fixed line: cheaper than a Footer
 #: that is rebuilt at every question, and it never changes under the reader).
@@ -43,27 +42,6 @@ LEAVE_CHORD_SECONDS = 3.0
 PANEL_AUDIENCES = ("practitioner", "supervision", "check-in")
 #: Below this width the panel folds into one line above the conversation.
 PANEL_MIN_WIDTH = 100
-
-
-class SummaryTurn(Static):
-    """What the session recorded, as plain text (answers are never read as markup)."""
-
-    DEFAULT_CSS = "SummaryTurn { margin: 1 8 0 0; padding: 0 1; border-left: thick $success; }"
-
-    def __init__(self, rows: list[tuple[str, str]], **kwargs: Any) -> None:
-        body = Text("What was recorded\n", style="bold")
-        for label, answer in rows:
-            body.append(f"\n{label}: ", style="bold")
-            body.append(printable(answer))
-        super().__init__(body, **kwargs)
-
-
-class ClassificationTurn(Static):
-    """What the table suggests, shown inside the conversation (plain text, never markup)."""
-
-    DEFAULT_CSS = (
-        "ClassificationTurn { margin: 1 8 0 0; padding: 0 1; border-left: thick $warning; }"
-    )
 
 
 class ChatScreen(Screen):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from markdown_it import MarkdownIt
 from rich.markdown import Markdown as RichMarkdown
@@ -56,3 +57,24 @@ def _clock(at: str | None) -> str:
         return datetime.fromisoformat(at).strftime("%H:%M")
     except ValueError:
         return ""
+
+
+class SummaryTurn(Static):
+    """What the session recorded, as plain text (answers are never read as markup)."""
+
+    DEFAULT_CSS = "SummaryTurn { margin: 1 8 0 0; padding: 0 1; border-left: thick $success; }"
+
+    def __init__(self, rows: list[tuple[str, str]], **kwargs: Any) -> None:
+        body = Text("What was recorded\n", style="bold")
+        for label, answer in rows:
+            body.append(f"\n{label}: ", style="bold")
+            body.append(printable(answer))
+        super().__init__(body, **kwargs)
+
+
+class ClassificationTurn(Static):
+    """What the table suggests, shown inside the conversation (plain text, never markup)."""
+
+    DEFAULT_CSS = (
+        "ClassificationTurn { margin: 1 8 0 0; padding: 0 1; border-left: thick $warning; }"
+    )
