@@ -238,3 +238,29 @@ async def test_check_in_shows_the_table_and_child_flows_hide_risk_keys(tmp_path:
         titles = {c.title for c in pilot.app.get_system_commands(child)}
         assert "Why?" not in titles and "Decide" not in titles
         assert "F3" not in str(child.query_one("#keys", Static).render())
+
+
+async def test_f2_on_a_wide_screen_opens_the_card_beside_the_chat(tmp_path: Path) -> None:
+    """Issue 5: "What does this mean?" beside the chat, by key or button; nothing is lost."""
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    async with create_app(store, select=DEMO_REF).run_test(size=(130, 36)) as pilot:
+        chat = await start_flow(pilot, LIBRARY.flows["future-harm-factors"].title)
+        await pilot.press("1")
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        await pilot.press("2")
+        pilot.app.focused.load_text("half-written note")
+        await pilot.press("f2")
+        await pilot.pause()
+        pane = chat.query_one("#card-pane")
+        assert pane.display and isinstance(pilot.app.screen, ChatScreen)
+        assert pane.card_ids[0] == "factor-severe_physical_abuse"
+        assert not chat.query_one("#risk").display  # the card takes the panel's place
+        assert pilot.app.focused.text == "half-written note"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not pane.display and chat.query_one("#risk").display
+        await pilot.click("#meaning")
+        await pilot.pause()
+        assert pane.display

@@ -13,12 +13,34 @@ from assistant.ui.dialog import Dialog
 from assistant.ui.turns import parser
 
 
-class CardScreen(Dialog[None]):
-    """One or more cards over the conversation; the answer being typed is kept."""
+class CardView(VerticalScroll):
+    """Content cards, one after another, each with its source."""
 
-    DEFAULT_CSS = """
-    CardScreen .card-source { color: $text-muted; margin-bottom: 1; }
-    """
+    DEFAULT_CSS = "CardView .card-source { color: $text-muted; margin-bottom: 1; }"
+
+    def __init__(self, card_ids: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.card_ids = card_ids
+
+    def compose(self) -> ComposeResult:
+        for card_id in self.card_ids:
+            try:
+                card = load_card(content_dir(), card_id)
+            except CardError as exc:
+                yield Static(str(exc), markup=False)
+                continue
+            yield Markdown(card.body, parser_factory=parser)
+            yield Static(f"Source: {card.source}", classes="card-source", markup=False)
+
+    async def show(self, card_ids: tuple[str, ...]) -> None:
+        self.card_ids = card_ids
+        await self.recompose()
+        self.scroll_home(animate=False)
+
+
+class CardScreen(Dialog[None]):
+    """One or more cards over the screen beneath; an answer being typed is kept."""
+
     BINDINGS = [
         Binding("escape,f2,q", "dismiss", "Close", id="cards.close"),
         Binding("up", "scroll('up')", "Up", show=False),
@@ -30,17 +52,7 @@ class CardScreen(Dialog[None]):
         self.card_ids = card_ids
 
     def compose(self) -> ComposeResult:
-
-        with VerticalScroll(id="cards", classes="dialog-box"):
-            for card_id in self.card_ids:
-                try:
-                    card = load_card(content_dir(), card_id)
-                except CardError as exc:
-                    yield Static(str(exc), markup=False)
-                    continue
-                yield Markdown(card.body, parser_factory=parser)
-                yield Static(f"Source: {card.source}", classes="card-source", markup=False)
-            yield Static("Esc closes; your answer in progress is kept.", markup=False)
+        yield CardView(self.card_ids, id="cards", classes="dialog-box")
 
     def on_mount(self) -> None:
         self.query_one("#cards").focus()

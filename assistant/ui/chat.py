@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Button, Header, Static
 
 from assistant.child import load_child_replies
 from assistant.classification import CaseClassification, classify_case
@@ -19,7 +19,7 @@ from assistant.flows import Flow, FlowLibrary
 from assistant.runner import AnswerEvent, FlowSession, RunnerError
 from assistant.steps import AnswerError
 from assistant.store import SessionRecord, Store, StoreError
-from assistant.ui.cards import CardScreen
+from assistant.ui.cards import CardScreen, CardView
 from assistant.ui.decision import DecisionScreen
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
 from assistant.ui.picker import AnswerPicker
@@ -140,9 +140,11 @@ class ChatScreen(Screen):
             with Vertical(id="main"):
                 yield VerticalScroll(id="log", can_focus=False)
                 with Vertical(id="dock"):
+                    yield Button("What does this mean? (F2)", id="meaning", compact=True)
                     yield Static(id="how", markup=False)
                     yield Static(id="error", markup=False)
                     yield Vertical(id="slot")
+            yield CardView(id="card-pane")
             if self.with_panel:
                 yield RiskPanel(id="risk")
         yield Static(KEYS_LINE if self.with_panel else KEYS_LINE_PLAIN, id="keys", markup=False)
@@ -218,14 +220,37 @@ class ChatScreen(Screen):
         """No risk keys in flows used with a child (help and palette leave them out)."""
         return self.with_panel or action not in ("why", "decide")
 
-    def action_cards(self) -> None:
+    async def action_cards(self) -> None:
+        """The cards for the current question: beside the chat when there is room
+        (F2 again closes them), else over it. The answer being typed stays as it is."""
         step = self.session.current
         ids = step.cards() if step is not None else ()
         ids = tuple(dict.fromkeys((*ids, *self.flow.cite)))
+        pane = self.query_one("#card-pane", CardView)
+        if pane.display:
+            self._close_cards()
+            return
         if not ids:
             self.notify("No card explains this question; F1 lists the keys.", markup=False)
             return
-        self.app.push_screen(CardScreen(ids))
+        if self.size.width < PANEL_MIN_WIDTH:
+            self.app.push_screen(CardScreen(ids))
+            return
+        await pane.show(ids)
+        pane.display = True
+        if self.with_panel:
+            self.query_one(RiskPanel).display = False
+            self._update_progress()  # the suggestion moves to the progress line
+
+    def _close_cards(self) -> None:
+        self.query_one("#card-pane", CardView).display = False
+        if self.with_panel:
+            self.query_one(RiskPanel).display = self.size.width >= PANEL_MIN_WIDTH
+            self._update_progress()
+
+    @on(Button.Pressed, "#meaning")
+    async def _meaning(self) -> None:
+        await self.action_cards()
 
     def action_decide(self) -> None:
         if not self.with_panel:
@@ -273,6 +298,7 @@ class ChatScreen(Screen):
 
     async def _ask(self, step: Any, changing: bool = False) -> None:
         self._shown.add(step.id)
+        self._close_cards()
         self.query_one("#log", VerticalScroll).mount(
             AssistantTurn(self._question_text(step, changing))
         )
