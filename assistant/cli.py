@@ -156,21 +156,11 @@ def cmd_flows_list(args: argparse.Namespace) -> int:
 
 def cmd_flows_check(args: argparse.Namespace) -> int:
     from assistant.content import card_ids
-    from assistant.flows import check_file, flow_files, missing_citations
+    from assistant.flows import flow_files, load_paths
     from assistant.paths import content_dir, flows_dir
 
     paths = args.paths or flow_files(flows_dir())
-    cards = set(card_ids(content_dir()))
-    problems = []
-    seen: dict[str, Path] = {}
-    for path in paths:
-        flow, found = check_file(path)
-        if flow is not None:
-            found = missing_citations(flow, cards, str(path))
-            if flow.id in seen:
-                found.append(_dup(path, flow.id, seen[flow.id]))
-            seen[flow.id] = path
-        problems += found
+    problems = load_paths(paths, card_ids(content_dir())).problems
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -178,12 +168,6 @@ def cmd_flows_check(args: argparse.Namespace) -> int:
         return 1
     print(f"{len(paths)} flow file(s) checked: no problems")
     return 0
-
-
-def _dup(path: Path, flow_id: str, other: Path):  # -> Problem
-    from assistant.flows import Problem
-
-    return Problem(str(path), f"flow id {flow_id!r} is also used by {other}")
 
 
 def cmd_classify(args: argparse.Namespace) -> int:

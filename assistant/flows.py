@@ -250,20 +250,33 @@ def flow_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.toml"))
 
 
-def load_library(folder: Path, known_cards: Iterable[str] | None = None) -> FlowLibrary:
-    """Load every flow in `folder`; a broken file is reported, never fatal."""
+def load_paths(paths: Iterable[Path], known_cards: Iterable[str] | None = None) -> FlowLibrary:
+    """Load the flow files at `paths`; a broken file is reported, never fatal.
+
+    Besides each file's own problems: a flow id used by two files, and (when
+    `known_cards` is given) citations of content cards that do not exist.
+    """
     library = FlowLibrary()
-    for path in flow_files(folder):
+    cards = None if known_cards is None else set(known_cards)
+    where: dict[str, Path] = {}
+    for path in paths:
         flow, problems = check_file(path)
-        if flow is not None and flow.id in library.flows:
-            problems = [Problem(str(path), f"flow id {flow.id!r} is used by another file")]
-            flow = None
-        if flow is not None and known_cards is not None:
-            problems = missing_citations(flow, set(known_cards), str(path))
+        if flow is not None:
+            if cards is not None:
+                problems = missing_citations(flow, cards, str(path))
+            if flow.id in where:
+                message = f"flow id {flow.id!r} is also used by {where[flow.id]}"
+                problems.append(Problem(str(path), message))
+            where.setdefault(flow.id, path)
         if flow is not None and not problems:
             library.flows[flow.id] = flow
         library.problems += problems
     return library
+
+
+def load_library(folder: Path, known_cards: Iterable[str] | None = None) -> FlowLibrary:
+    """Load every flow in `folder`; a broken file is reported, never fatal."""
+    return load_paths(flow_files(folder), known_cards)
 
 
 def missing_citations(flow: Flow, cards: set[str], name: str) -> list[Problem]:

@@ -120,3 +120,14 @@ def test_python_dash_m_runs_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("reunify: error: case reference 'no good' is not valid")
+
+
+def test_flows_check_reports_a_flow_id_used_twice(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    copy = tmp_path / "visit-plan.toml"
+    copy.write_text((FIXTURES / "visit-plan.toml").read_text())
+    original = str(FIXTURES / "visit-plan.toml")
+    code, _, err = run(capsys, "flows", "check", original, str(copy))
+    assert code == 1
+    assert f"{copy}: flow id 'visit-plan' is also used by {original}" in err.splitlines()
