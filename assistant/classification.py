@@ -36,9 +36,10 @@ def fed_answers(store: Store, library: FlowLibrary, ref: str) -> tuple[list[FedA
     """Every current answer of the case that feeds the classification."""
     fed: list[FedAnswer] = []
     unread: list[str] = []
+    by_session = store.answers_by_session(ref)
     for record in store.sessions(ref):
         flow = library.flows.get(record.flow_id)
-        stored = store.answers(ref, record.id)
+        stored = by_session.get(record.id, [])
         if flow is None:
             if stored:
                 unread.append(record.flow_id)

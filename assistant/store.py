@@ -256,15 +256,19 @@ class Store:
 
     def answers(self, ref: str, session_id: str) -> list[StoredAnswer]:
         """Every answer event of a session, oldest first."""
+        return self.answers_by_session(ref).get(session_id, [])
+
+    def answers_by_session(self, ref: str) -> dict[str, list[StoredAnswer]]:
+        """Every answer event of the case, oldest first, by session (one read of the file)."""
         document = self._read(self.case_path(ref)) or {}
         rows = sorted(document.get("answers", {}).items(), key=lambda kv: int(kv[0]))
-        return [
-            StoredAnswer(
-                AnswerEvent(r["step"], r["value"], r["skipped"]), r["at"], r["who"], int(key)
+        grouped: dict[str, list[StoredAnswer]] = {}
+        for key, r in rows:
+            event = AnswerEvent(r["step"], r["value"], r["skipped"])
+            grouped.setdefault(r["session"], []).append(
+                StoredAnswer(event, r["at"], r["who"], int(key))
             )
-            for key, r in rows
-            if r["session"] == session_id
-        ]
+        return grouped
 
     def events(self, ref: str, session_id: str) -> list[AnswerEvent]:
         return [a.event for a in self.answers(ref, session_id)]
