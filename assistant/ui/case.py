@@ -18,7 +18,7 @@ from assistant.flows import FlowLibrary
 from assistant.runner import FlowSession
 from assistant.store import Store
 from assistant.text import printable
-from assistant.ui.chat import ChatScreen
+from assistant.ui.chat import open_session
 from assistant.ui.levels import level_text
 from assistant.ui.risk_panel import WhyScreen, panel_text
 from assistant.ui.stamps import when
@@ -117,11 +117,7 @@ class CaseScreen(Screen):
     @on(OptionList.OptionSelected, "#case-sessions")
     def _open(self, event: OptionList.OptionSelected) -> None:
         record = self.store.session(self.ref, str(event.option.id))
-        flow = self.library.flows.get(record.flow_id)
-        if flow is None:
-            self.notify("This flow cannot be loaded now; its answers are kept.", markup=False)
-            return
-        self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
+        open_session(self, self.store, self.library, record)
 
     def action_why(self) -> None:
         if self.case is not None:

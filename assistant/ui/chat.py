@@ -426,3 +426,18 @@ class ChatScreen(Screen):
             await self._advance()
             return
         self.dismiss()
+
+
+def open_session(screen: Screen, store: Store, library: FlowLibrary, record: SessionRecord) -> None:
+    """Resume or reopen a stored session; if its flow no longer loads, say so (its
+    answers stay in the database)."""
+    flow = library.flows.get(record.flow_id)
+    if flow is None:
+        screen.notify(
+            f"The flow '{record.flow_id}' cannot be loaded now (see 'reunify flows check'); "
+            "its answers are kept in the database.",
+            severity="error",
+            markup=False,
+        )
+        return
+    screen.app.push_screen(ChatScreen(store, library, flow, record))

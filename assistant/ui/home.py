@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from assistant.flows import FlowLibrary
 from assistant.store import CaseRefError, Store, StoreError
-from assistant.ui.chat import ChatScreen
+from assistant.ui.chat import ChatScreen, open_session
 from assistant.ui.stamps import when
 
 PURPOSES = {
@@ -167,16 +167,7 @@ class HomeScreen(Screen):
         if self.ref is None or event.option.id is None:
             return
         record = self.store.session(self.ref, event.option.id)
-        flow = self.library.flows.get(record.flow_id)
-        if flow is None:
-            self.notify(
-                f"The flow '{record.flow_id}' cannot be loaded now (see 'reunify flows check'); "
-                "its answers are kept in the database.",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
+        open_session(self, self.store, self.library, record)
 
     @on(OptionList.OptionSelected, "#flows")
     def _flow_chosen(self, event: OptionList.OptionSelected) -> None:
