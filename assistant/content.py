@@ -17,6 +17,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.links import CARD_LINK
+
 FENCE = "+++"
 
 
@@ -91,4 +93,14 @@ def load_cards(folder: Path) -> tuple[list[Card], list[str]]:
             cards.append(parse_card(path.stem, path.read_text(encoding="utf-8"), str(path)))
         except CardError as exc:
             problems.append(str(exc))
+    known = set(seen)
+    for card in cards:
+        text = seen[card.id].read_text(encoding="utf-8")
+        for match in CARD_LINK.finditer(text):
+            if match.group(2) not in known:
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(
+                    f"{seen[card.id]}:{line}: links content card '{match.group(2)}', "
+                    "which does not exist"
+                )
     return cards, problems

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from assistant.feeds import feed_problems
+from assistant.links import linked_cards
 from assistant.steps import KINDS, Step
 
 FLOW_ID = r"^[a-z][a-z0-9-]{0,63}$"
@@ -282,14 +283,14 @@ def load_library(folder: Path, known_cards: Iterable[str] | None = None) -> Flow
 def missing_citations(flow: Flow, cards: set[str], name: str) -> list[Problem]:
     """Citations of content cards that do not exist."""
     problems = [
-        Problem(name, f"cites content card '{c}', which does not exist")
-        for c in flow.cite
+        Problem(name, f"cites or links content card '{c}', which does not exist")
+        for c in dict.fromkeys((*flow.cite, *linked_cards(flow.intro)))
         if c not in cards
     ]
     for step in flow.steps:
-        cited = step.cards() if step.is_question else step.cite
+        cited = step.cards()
         problems += [
-            Problem(name, f"cites content card '{c}', which does not exist", step=step.id)
+            Problem(name, f"cites or links content card '{c}', which does not exist", step=step.id)
             for c in cited
             if c not in cards
         ]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.conditions import Condition, parse_condition
 from assistant.decisions import DecisionError, make_decision
+from assistant.links import linked_cards
 from assistant.risk.factors import FACTORS_BY_ID, PROTECTIVE_STATUSES, RISK_STATUSES
 from assistant.text import clean_text
 
@@ -43,6 +44,10 @@ class _Step(BaseModel):
     @classmethod
     def _parse_when(cls, raw: Any) -> Condition | None:
         return None if raw is None else parse_condition(raw)
+
+    def cards(self) -> tuple[str, ...]:
+        """The content cards that explain this step: those it cites, then those it links."""
+        return tuple(dict.fromkeys((*self.cite, *linked_cards(self.text))))
 
 
 class MessageStep(_Step):
@@ -94,10 +99,6 @@ class _Question(_Step):
             return None
         feeds, fed_value = self.feeds.value_for(value)
         return (self.feeds.to, fed_value) if feeds else None
-
-    def cards(self) -> tuple[str, ...]:
-        """The content cards that explain this question."""
-        return self.cite
 
 
 class Option(BaseModel):
@@ -302,7 +303,7 @@ class FactorStep(_Question):
         return (f"factors.{self.factor}", value["status"])
 
     def cards(self) -> tuple[str, ...]:
-        return (f"factor-{self.factor}", *self.cite)
+        return (f"factor-{self.factor}", *super().cards())
 
 
 class DecisionStep(_Question):

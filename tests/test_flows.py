@@ -126,4 +126,5 @@ def test_library_reports_citations_of_missing_cards(tmp_path: Path) -> None:
     (tmp_path / "visit-plan.toml").write_text(text)
     library = load_library(tmp_path, known_cards=["top-tips"])
     assert library.flows == {}
-    assert "cites content card 'no-such-card', which does not exist" in str(library.problems[0])
+    says = "cites or links content card 'no-such-card', which does not exist"
+    assert says in str(library.problems[0])

@@ -87,6 +87,16 @@ class ReunifyApp(App[None]):
         if not isinstance(self.screen, LibraryScreen):
             self.push_screen(LibraryScreen())
 
+    async def action_open_card(self, card_id: str) -> None:
+        """Where a card link leads: beside the conversation, or over the screen."""
+        show = getattr(self.screen, "show_cards", None)
+        if show is not None:
+            await show((card_id,))
+            return
+        from assistant.ui.cards import CardScreen
+
+        self.push_screen(CardScreen((card_id,)))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         seen = {"quit", "help", "library", "high_contrast"}

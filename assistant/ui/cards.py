@@ -5,16 +5,20 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from assistant.content import CardError, load_card
 from assistant.paths import content_dir
 from assistant.ui.dialog import Dialog
-from assistant.ui.turns import parser
+from assistant.ui.markdown import LinkedMarkdown
 
 
 class CardView(VerticalScroll):
-    """Content cards, one after another, each with its source."""
+    """Content cards, one after another, each with its source.
+
+    Each card is one Static holding Rich Markdown: quick to open however long
+    the card, and links to other cards open them (see `ui.markdown`).
+    """
 
     DEFAULT_CSS = "CardView .card-source { color: $text-muted; margin-bottom: 1; }"
 
@@ -29,7 +33,7 @@ class CardView(VerticalScroll):
             except CardError as exc:
                 yield Static(str(exc), markup=False)
                 continue
-            yield Markdown(card.body, parser_factory=parser)
+            yield Static(LinkedMarkdown(card.body), classes="card-body")
             yield Static(f"Source: {card.source}", classes="card-source", markup=False)
 
     async def show(self, card_ids: tuple[str, ...]) -> None:
@@ -56,6 +60,10 @@ class CardScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         self.query_one("#cards").focus()
+
+    async def show_cards(self, card_ids: tuple[str, ...]) -> None:
+        """A link inside a card opens the linked card in its place."""
+        await self.query_one("#cards", CardView).show(card_ids)
 
     def action_scroll(self, direction: str) -> None:
         scroller = self.query_one("#cards", VerticalScroll)

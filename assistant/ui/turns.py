@@ -5,17 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from markdown_it import MarkdownIt
-from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual.widgets import Static
 
 from assistant.text import printable
-
-
-def parser() -> MarkdownIt:
-    """Our Markdown dialect: CommonMark with tables and strikethrough, no raw HTML."""
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+from assistant.ui.markdown import LinkedMarkdown
 
 
 class AssistantTurn(Static):
@@ -23,7 +17,8 @@ class AssistantTurn(Static):
 
     One widget per turn (Rich's Markdown renderable) rather than Textual's
     Markdown widget, which builds a widget per block: a long conversation then
-    stays quick to lay out.
+    stays quick to lay out. Links to content cards open them when clicked; the
+    current question's linked cards are also what F2 opens.
     """
 
     DEFAULT_CSS = """
@@ -32,7 +27,7 @@ class AssistantTurn(Static):
 
     def __init__(self, text: str, **kwargs) -> None:
         self.source = text.strip()
-        super().__init__(RichMarkdown(self.source, hyperlinks=False), **kwargs)
+        super().__init__(LinkedMarkdown(self.source), **kwargs)
 
 
 class ReplyTurn(Static):
