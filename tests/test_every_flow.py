@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,15 @@ async def answer_current(pilot, chat: ChatScreen) -> None:
     key by key elsewhere (test_app, test_issue4, test_risk_panel); here the point is
     that every question of every flow can be answered and the flow completed."""
     widget = chat.query_one("#slot").children[0]
+    before = len(chat.session.history)
     widget.post_message(Submitted(widget, valid_answer(chat, chat.session.current)))
-    await pilot.pause()
+    # Wait for the screen to take the answer (or show why not), then for it to settle;
+    # quicker than Pilot's pause(), which idles at least 20 ms each time.
+    for _ in range(500):
+        if len(chat.session.history) != before or chat.query_one("#error").display:
+            break
+        await asyncio.sleep(0.002)
+    await pilot.pause(0)
 
 
 #: Flows run in groups, one app each: fewer start-ups, and groups spread over workers.

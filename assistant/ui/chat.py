@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
@@ -20,20 +20,13 @@ from assistant.runner import AnswerEvent, FlowSession, RunnerError
 from assistant.steps import AnswerError
 from assistant.store import SessionRecord, Store, StoreError
 from assistant.ui.cards import CardScreen, CardView
+from assistant.ui.chat_keys import CHAT_BINDINGS, KEYS_LINE, KEYS_LINE_PLAIN
 from assistant.ui.decision import DecisionScreen
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
+from assistant.ui.log import ConversationLog, TurnMaker
 from assistant.ui.picker import AnswerPicker
 from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line, panel_text
 from assistant.ui.turns import AssistantTurn, ClassificationTurn, ReplyTurn, SummaryTurn
-
-#: The keys of the conversation, always shown (a fixed line: cheaper than a Footer
-#: that is rebuilt at every question, and it never changes under the reader).
-KEYS_LINE = (
-    "F1 help · F2 what does this mean? · F3 why? · F4 decide · "
-    "ctrl+b change previous · ctrl+e change any · ctrl+o skip · F5 library · Esc leave"
-)
-#: The same without the risk keys, for flows used with a child.
-KEYS_LINE_PLAIN = "F1 help · ctrl+b go back · ctrl+o skip · worker: ctrl+x twice to leave"
 
 #: Seconds within which a second ctrl+x leaves a child's conversation.
 LEAVE_CHORD_SECONDS = 3.0
@@ -48,72 +41,7 @@ class ChatScreen(Screen):
     """Ask a flow's questions one at a time and keep every answer as it is given."""
 
     CSS_PATH = "chat.tcss"
-    BINDINGS = [
-        Binding(
-            "ctrl+b",
-            "back",
-            "Change previous",
-            id="chat.back",
-            priority=True,
-            tooltip="Go back to the previous question to change its answer",
-        ),
-        Binding(
-            "ctrl+e",
-            "pick",
-            "Change an answer",
-            id="chat.pick",
-            priority=True,
-            tooltip="Choose any earlier answer to change",
-        ),
-        Binding(
-            "ctrl+o",
-            "skip",
-            "Skip",
-            id="chat.skip",
-            priority=True,
-            tooltip="Skip the current question (optional questions only)",
-        ),
-        Binding(
-            "f2",
-            "cards",
-            "What does this mean?",
-            id="chat.cards",
-            priority=True,
-            tooltip="Open the content cards for the current question",
-        ),
-        Binding(
-            "f3",
-            "why",
-            "Why?",
-            id="chat.why",
-            priority=True,
-            tooltip="Why the framework's table suggests this level, with sources",
-        ),
-        Binding(
-            "f4",
-            "decide",
-            "Decide",
-            id="chat.decide",
-            priority=True,
-            tooltip="Record your own decision about the level, with the reason",
-        ),
-        Binding(
-            "ctrl+x",
-            "worker_leave",
-            "Leave (worker)",
-            id="chat.worker_leave",
-            priority=True,
-            tooltip="In a child's flow: press twice to leave",
-            show=False,
-        ),
-        Binding(
-            "escape",
-            "leave",
-            "Leave",
-            id="chat.leave",
-            tooltip="Stop changing an answer, or go back to the cases (everything is kept)",
-        ),
-    ]
+    BINDINGS = CHAT_BINDINGS
 
     def __init__(
         self, store: Store, library: FlowLibrary, flow: Flow, record: SessionRecord
@@ -132,13 +60,14 @@ class ChatScreen(Screen):
         self.session = FlowSession(flow, store.events(record.ref, record.id))
         self._shown: set[str] = set()
         self._input: Any = None
+        self._lines: dict[str, Text | str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="progress")
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield VerticalScroll(id="log", can_focus=False)
+                yield ConversationLog(id="log")
                 with Vertical(id="dock"):
                     yield Button("What does this mean? (F2)", id="meaning", compact=True)
                     yield Static(id="how", markup=False)
@@ -153,27 +82,31 @@ class ChatScreen(Screen):
         self.title = self.flow.title
         self.sub_title = "with the child" if self.child_mode else f"case {self.record.ref}"
         self.set_class(self.child_mode, "-child")
-        log = self.query_one("#log", VerticalScroll)
+        log = self.query_one(ConversationLog)
         log.anchor()
         times = {a.event.step: a.at for a in self.store.answers(self.record.ref, self.record.id)}
-        log.mount(AssistantTurn(self.flow.intro))
+        earlier: list[TurnMaker] = [partial(AssistantTurn, self.flow.intro)]
         for turn in self.session.transcript():
             self._shown.add(turn.step.id)
             if not turn.step.is_question:
-                self._say(log, turn.step)
+                earlier += self._said(turn.step)
             elif turn.answered or turn.skipped:
-                log.mount(AssistantTurn(self._question_text(turn.step)))
-                log.mount(self._reply(turn.step, turn.value, turn.skipped, times.get(turn.step.id)))
+                earlier.append(partial(AssistantTurn, self._question_text(turn.step)))
+                earlier.append(
+                    self._reply(turn.step, turn.value, turn.skipped, times.get(turn.step.id))
+                )
+        log.extend(earlier)
         self._refresh_classification()
         await self._advance()
 
     # -- showing -----------------------------------------------------------
-    def _say(self, log: VerticalScroll, step: Any) -> None:
+    def _said(self, step: Any) -> list[TurnMaker]:
         """A message step; a classification step also shows the table's suggestion now."""
-        log.mount(AssistantTurn(step.text))
+        turns: list[TurnMaker] = [partial(AssistantTurn, step.text)]
         if step.kind == "classification":
             case = classify_case(self.store, self.library, self.record.ref)
-            log.mount(ClassificationTurn(panel_text(case)))
+            turns.append(partial(ClassificationTurn, panel_text(case)))
+        return turns
 
     def _suggested(self) -> str | None:
         case = self.case
@@ -189,10 +122,10 @@ class ChatScreen(Screen):
         return text
 
     @staticmethod
-    def _reply(step: Any, value: Any, skipped: bool, at: str | None) -> ReplyTurn:
+    def _reply(step: Any, value: Any, skipped: bool, at: str | None) -> TurnMaker:
         if skipped:
-            return ReplyTurn(step.label, "(skipped)", at, classes="-skipped")
-        return ReplyTurn(step.label, step.display(value), at)
+            return partial(ReplyTurn, step.label, "(skipped)", at, classes="-skipped")
+        return partial(ReplyTurn, step.label, step.display(value), at)
 
     def _update_progress(self) -> None:
         done, total = self.session.progress()
@@ -201,7 +134,14 @@ class ChatScreen(Screen):
         if self.with_panel and not self.query_one(RiskPanel).display:
             line.append(" · ")
             line.append_text(one_line(self.case))
-        self.query_one("#progress", Static).update(line)
+        self._update("#progress", line)
+
+    def _update(self, selector: str, content: Text | str) -> None:
+        """Change a line of the screen only when its words change (each change is
+        a new layout of the whole screen)."""
+        if self._lines.get(selector) != content:
+            self._lines[selector] = content
+            self.query_one(selector, Static).update(content)
 
     def _refresh_classification(self) -> None:
         """Work the table's suggestion out again from everything the case recorded."""
@@ -216,6 +156,20 @@ class ChatScreen(Screen):
             self.query_one(RiskPanel).display = event.size.width >= PANEL_MIN_WIDTH
             self._update_progress()
 
+    def action_scroll_log(self, pages: int) -> None:
+        log = self.query_one(ConversationLog)
+        log.scroll_page_down() if pages > 0 else log.scroll_page_up()
+
+    def action_earliest(self) -> None:
+        """The top of the conversation; pressed again, turns folded away come back."""
+        log = self.query_one(ConversationLog)
+        if log.scroll_y == 0:
+            log.show_earlier()
+        log.scroll_home(animate=False)
+
+    def action_latest(self) -> None:
+        self.query_one(ConversationLog).scroll_end(animate=False)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No risk keys in flows used with a child (help and palette leave them out)."""
         return self.with_panel or action not in ("why", "decide")
@@ -226,16 +180,19 @@ class ChatScreen(Screen):
         step = self.session.current
         ids = step.cards() if step is not None else ()
         ids = tuple(dict.fromkeys((*ids, *self.flow.cite)))
-        pane = self.query_one("#card-pane", CardView)
-        if pane.display:
+        if self.query_one("#card-pane", CardView).display:
             self._close_cards()
-            return
-        if not ids:
+        elif not ids:
             self.notify("No card explains this question; F1 lists the keys.", markup=False)
-            return
+        else:
+            await self.show_cards(ids)
+
+    async def show_cards(self, ids: tuple[str, ...]) -> None:
+        """Open cards beside the chat (over it when narrow); also where card links lead."""
         if self.size.width < PANEL_MIN_WIDTH:
             self.app.push_screen(CardScreen(ids))
             return
+        pane = self.query_one("#card-pane", CardView)
         await pane.show(ids)
         pane.display = True
         if self.with_panel:
@@ -278,18 +235,18 @@ class ChatScreen(Screen):
         self.app.push_screen(WhyScreen(self.case))
 
     def _show_error(self, message: str) -> None:
-        error = self.query_one("#error", Static)
-        error.update(Text(f"⚠ {message}", style="bold") if message else "")
-        error.display = bool(message)
+        self._update("#error", Text(f"⚠ {message}", style="bold") if message else "")
+        self.query_one("#error").display = bool(message)
 
     async def _advance(self) -> None:
         """Show what comes next: messages, then the open question or the summary."""
-        log = self.query_one("#log", VerticalScroll)
+        log = self.query_one(ConversationLog)
         step = self.session.current
         for message in self.session.messages_before(step.id if step else None):
             if message.id not in self._shown:
                 self._shown.add(message.id)
-                self._say(log, message)
+                for make in self._said(message):
+                    log.add(make)
         if step is None:
             await self._finish()
         else:
@@ -299,8 +256,8 @@ class ChatScreen(Screen):
     async def _ask(self, step: Any, changing: bool = False) -> None:
         self._shown.add(step.id)
         self._close_cards()
-        self.query_one("#log", VerticalScroll).mount(
-            AssistantTurn(self._question_text(step, changing))
+        self.query_one(ConversationLog).add(
+            partial(AssistantTurn, self._question_text(step, changing))
         )
         how = HOW_TO_ANSWER[step.kind]
         if step.hint:
@@ -316,7 +273,7 @@ class ChatScreen(Screen):
         if not self.record.finished:
             self.store.finish_session(self.record.ref, self.record.id)
             self.record = self.store.session(self.record.ref, self.record.id)
-        self.query_one("#log", VerticalScroll).mount(SummaryTurn(rows))
+        self.query_one(ConversationLog).add(partial(SummaryTurn, rows))
         done = Static(
             "This flow is complete and saved. ctrl+b changes an answer; Esc returns to the cases.",
             id="answer",
@@ -329,7 +286,7 @@ class ChatScreen(Screen):
         await slot.remove_children()
         self._input = widget
         await slot.mount(widget)
-        self.query_one("#how", Static).update(how)
+        self._update("#how", how)
         self._show_error("")
         widget.focus()
 
@@ -365,11 +322,11 @@ class ChatScreen(Screen):
         self.session.apply(event)
         with self.app.batch_update():  # one repaint for the reply, the next turn and input
             self._refresh_classification()
-            log = self.query_one("#log", VerticalScroll)
-            log.mount(self._reply(step, event.value, event.skipped, stored.at))
+            log = self.query_one(ConversationLog)
+            log.add(self._reply(step, event.value, event.skipped, stored.at))
             if self.child_mode:
                 after = self.child_words.after(event.skipped, self._replies_given)
-                log.mount(AssistantTurn(after))
+                log.add(partial(AssistantTurn, after))
                 self._replies_given += 1
             await self._advance()
 

@@ -90,6 +90,8 @@ class RiskPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="risk-text")
 
+    _shown: Text | None = None
+
     def show(self, case: CaseClassification, decision: dict[str, Any] | None = None) -> None:
         text = panel_text(case)
         text.append("\n\nYour latest decision\n", style="bold")
@@ -100,7 +102,9 @@ class RiskPanel(VerticalScroll):
             text.append(f" · {decision['at'][:10]} · {decision['who']}\n")
             text.append(printable(decision["reason"]))
             text.append("\nF4 to record another")
-        self.query_one("#risk-text", Static).update(text)
+        if text != self._shown:  # an unchanged panel is not laid out again
+            self._shown = text
+            self.query_one("#risk-text", Static).update(text)
 
 
 class WhyScreen(Dialog[None]):
