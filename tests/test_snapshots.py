@@ -1,7 +1,8 @@
-"""Snapshots of the main screens at 80×24 (pytest-textual-snapshot).
+"""Snapshots of the main screens at 80×24 and 120×40 (pytest-textual-snapshot).
 
-A fixed clock and user keep them deterministic. Update after a deliberate
-change with `pytest tests/test_snapshots.py --snapshot-update`.
+A fixed clock and user keep them deterministic. After a deliberate change to a
+screen, look at the new pictures and update them with
+`pytest tests/test_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,26 @@ from assistant.store import Store
 from assistant.ui.app import create_app
 
 STAMP = "2026-11-23T10:00:00+00:00"
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
 
-@pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("REUNIFY_FLOWS", str(Path(__file__).parent / "fixtures" / "feeding"))
+def demo_app(tmp_path: Path):
     store = Store(tmp_path / "db", clock=lambda: STAMP, user="tester")
     write_demo(store)
     return create_app(store, select="DEMO-001")
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    """The demo case with the shipped flows."""
+    return demo_app(tmp_path)
+
+
+@pytest.fixture
+def quick_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The demo case with a small test flow that feeds the table."""
+    monkeypatch.setenv("REUNIFY_FLOWS", str(Path(__file__).parent / "fixtures" / "feeding"))
+    return demo_app(tmp_path)
 
 
 async def answer_two(pilot) -> None:
@@ -36,13 +49,46 @@ async def answer_two(pilot) -> None:
     await pilot.pause()
 
 
-def test_home_screen(app, snap_compare) -> None:
-    assert snap_compare(app, terminal_size=(80, 24))
+async def open_case(pilot) -> None:
+    await pilot.press("enter")
+    await pilot.pause()
 
 
-def test_chat_screen_with_panel_folded(app, snap_compare) -> None:
-    assert snap_compare(app, run_before=answer_two, terminal_size=(80, 24))
+async def open_library(pilot) -> None:
+    await pilot.press("f5")
+    await pilot.pause()
+    pilot.app.screen.query_one("#query").value = "babies"
+    await pilot.pause()
 
 
-def test_chat_screen_wide_with_panel(app, snap_compare) -> None:
-    assert snap_compare(app, run_before=answer_two, terminal_size=(120, 32))
+async def child_flow(pilot) -> None:
+    from tests.pilot import fill, start_flow
+
+    await start_flow(pilot, "Three Houses")
+    await fill(pilot, "My cat and my bike [b]!")
+
+
+@SIZES
+def test_home_screen(app, snap_compare, size) -> None:
+    assert snap_compare(app, terminal_size=size)
+
+
+@SIZES
+def test_chat_screen_with_panel(quick_app, snap_compare, size) -> None:
+    """At 80 columns the panel folds into the progress line; at 120 it is beside the chat."""
+    assert snap_compare(quick_app, run_before=answer_two, terminal_size=size)
+
+
+@SIZES
+def test_case_screen(app, snap_compare, size) -> None:
+    assert snap_compare(app, run_before=open_case, terminal_size=size)
+
+
+@SIZES
+def test_library_screen(app, snap_compare, size) -> None:
+    assert snap_compare(app, run_before=open_library, terminal_size=size)
+
+
+@SIZES
+def test_child_mode(app, snap_compare, size) -> None:
+    assert snap_compare(app, run_before=child_flow, terminal_size=size)
