@@ -13,12 +13,15 @@ currently visible, keyed by step id.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 TESTS = ("equals", "in", "includes", "answered", "at_least", "at_most")
 GROUPS = ("all", "any", "not")
+#: how deep `all` / `any` / `not` may nest (deeper is a mistake, and would overflow the stack)
+MAX_DEPTH = 20
 
 
 class ConditionError(ValueError):
@@ -72,12 +75,14 @@ class Group:
 Condition = StepTest | Group
 
 
-def parse_condition(raw: Any) -> Condition:
+def parse_condition(raw: Any, depth: int = 1) -> Condition:
     """Turn a condition table from a flow file into a `Condition`."""
     if isinstance(raw, StepTest | Group):
         return raw
+    if depth > MAX_DEPTH:
+        raise ConditionError(f"conditions are nested more than {MAX_DEPTH} deep")
     if not isinstance(raw, dict):
-        raise ConditionError(f"a condition must be a table, not {raw!r}")
+        raise ConditionError(f"a condition must be a table, not {reprlib.repr(raw)}")
     groups = [k for k in GROUPS if k in raw]
     if groups:
         if len(raw) != 1:
@@ -87,17 +92,17 @@ def parse_condition(raw: Any) -> Condition:
         op = groups[0]
         body = raw[op]
         if op == "not":
-            return Group("not", (parse_condition(body),))
+            return Group("not", (parse_condition(body, depth + 1),))
         if not isinstance(body, list) or not body:
             raise ConditionError(f"'{op}' needs a non-empty list of conditions")
-        return Group(op, tuple(parse_condition(item) for item in body))
+        return Group(op, tuple(parse_condition(item, depth + 1) for item in body))
     if "step" not in raw:
         raise ConditionError(
             "a condition needs 'step' and one of " + ", ".join(TESTS) + ", or all / any / not"
         )
     step = raw["step"]
     if not isinstance(step, str) or not step:
-        raise ConditionError(f"'step' must be a step id, not {step!r}")
+        raise ConditionError(f"'step' must be a step id, not {reprlib.repr(step)}")
     unknown = sorted(set(raw) - {"step", *TESTS})
     if unknown:
         raise ConditionError(f"unknown key {unknown[0]!r} in condition on '{step}'")

@@ -13,9 +13,12 @@ A card is `content/<id>.md` with TOML front matter between `+++` lines:
 
 from __future__ import annotations
 
+import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.links import CARD_LINK
 
@@ -24,6 +27,31 @@ FENCE = "+++"
 
 class CardError(ValueError):
     """A content card whose front matter is missing or wrong."""
+
+
+class TomlError(ValueError):
+    """TOML text that cannot be read; the message says why, and the line when known."""
+
+
+def read_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, raising only `TomlError` (tomllib lets some errors through)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TomlError(str(exc)) from None
+    except RecursionError:
+        raise TomlError("arrays or tables are nested too deeply") from None
+    except ValueError:  # int() refuses a number longer than Python's digit limit
+        limit = sys.get_int_max_str_digits()
+        match = re.search(rf"[0-9][0-9_]{{{limit},}}", text)
+        line = text.count("\n", 0, match.start()) + 1 if match else None
+        at = f" (at line {line})" if line else ""
+        raise TomlError(f"a number has more than {limit} digits{at}") from None
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other unprintable characters shown as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 @dataclass(frozen=True)
@@ -38,7 +66,8 @@ class Card:
 def parse_card(card_id: str, text: str, name: str = "") -> Card:
     """Read a card's front matter and body."""
     where = name or card_id
-    lines = text.splitlines()
+    # TOML lines end at LF (or CRLF) only; str.splitlines() also splits at U+2028 and others
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     if not lines or lines[0].strip() != FENCE:
         raise CardError(f"{where}:1: a card starts with a '+++' line of front matter")
     try:
@@ -46,12 +75,14 @@ def parse_card(card_id: str, text: str, name: str = "") -> Card:
     except StopIteration:
         raise CardError(f"{where}: the front matter has no closing '+++' line") from None
     try:
-        meta = tomllib.loads("\n".join(lines[1:end]))
-    except tomllib.TOMLDecodeError as exc:
+        # a blank line for the opening '+++', so that TOML's line numbers are the file's, and
+        # a closing line break, so that an error on the last line says its line number
+        meta = read_toml("\n" + "\n".join(lines[1:end]) + "\n")
+    except TomlError as exc:
         raise CardError(f"{where}: front matter is not valid TOML: {exc}") from None
     unknown = sorted(set(meta) - {"title", "source", "tags"})
     if unknown:
-        raise CardError(f"{where}: unknown front matter key '{unknown[0]}'")
+        raise CardError(f"{where}: unknown front matter key {unknown[0]!r}")
     title, source = meta.get("title"), meta.get("source")
     if not isinstance(title, str) or not title or not isinstance(source, str) or not source:
         raise CardError(f"{where}: front matter needs a 'title' and a 'source'")
@@ -76,7 +107,11 @@ def load_card(folder: Path, card_id: str) -> Card:
     path = card_paths(folder).get(card_id)
     if path is None:
         raise CardError(f"no content card '{card_id}' in {folder}")
-    return parse_card(card_id, path.read_text(encoding="utf-8"), str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CardError(f"{path}: cannot be read: {exc}") from None
+    return parse_card(card_id, text, str(path))
 
 
 def load_cards(folder: Path) -> tuple[list[Card], list[str]]:
@@ -93,6 +128,8 @@ def load_cards(folder: Path) -> tuple[list[Card], list[str]]:
             cards.append(parse_card(path.stem, path.read_text(encoding="utf-8"), str(path)))
         except CardError as exc:
             problems.append(str(exc))
+        except UnicodeDecodeError as exc:
+            problems.append(f"{path}: cannot be read: {exc}")
     known = set(seen)
     for card in cards:
         text = seen[card.id].read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ saying `file:line` (or `file: step id`) and what is wrong.
 from __future__ import annotations
 
 import re
-import tomllib
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from assistant.content import TomlError, one_line, read_toml
 from assistant.feeds import feed_problems
 from assistant.links import linked_cards
 from assistant.steps import KINDS, Step
@@ -67,7 +68,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         what = f"step '{self.step}': {self.message}" if self.step else self.message
-        return f"{where}: {what}"
+        return f"{where}: {one_line(what)}"
 
 
 class FlowError(Exception):
@@ -99,7 +100,8 @@ class _Lines:
     TABLE = re.compile(r"^\s*\[")
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+        # TOML lines end at LF (or CRLF) only; str.splitlines() also splits at U+2028 and others
+        self.lines = text.split("\n")
         self.step_starts = [i for i, ln in enumerate(self.lines) if self.STEPS.match(ln)]
 
     def _find(self, key: str, start: int, end: int) -> int | None:
@@ -122,12 +124,16 @@ class _Lines:
         return (self._find(key, start, end) if key else None) or start + 1
 
 
+def _unknown_kind(kind: Any) -> str:
+    return f"kind {reprlib.repr(kind)} is not one of {', '.join(KINDS)}"
+
+
 def _describe(error: dict[str, Any]) -> tuple[str | None, str]:
     """The key an error is about, and a one-line message for it."""
     loc = [str(p) for p in error["loc"]]
     kind = error["type"]
     if kind == "union_tag_invalid":
-        return "kind", f"kind {error['input'].get('kind')!r} is not one of {', '.join(KINDS)}"
+        return "kind", _unknown_kind(error["input"].get("kind"))
     if kind == "union_tag_not_found":
         return "kind", f"missing 'kind' (one of {', '.join(KINDS)})"
     if loc and loc[0] in KINDS:
@@ -151,8 +157,8 @@ def _ids(steps: list[Any]) -> dict[str, int]:
 def check_text(text: str, name: str, stem: str | None = None) -> tuple[Flow | None, list[Problem]]:
     """Validate a flow's TOML text; return the flow (if sound) and every problem."""
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        raw = read_toml(text)
+    except TomlError as exc:
         match = re.search(r"line (\d+)", str(exc))
         return None, [Problem(name, f"not valid TOML: {exc}", int(match[1]) if match else None)]
     lines = _Lines(text)
@@ -176,6 +182,11 @@ def check_text(text: str, name: str, stem: str | None = None) -> tuple[Flow | No
     for index, raw_step in enumerate(raw_steps):
         step_id = raw_step.get("id") if isinstance(raw_step, dict) else None
         label = step_id if isinstance(step_id, str) else f"#{index + 1}"
+        kind = raw_step.get("kind") if isinstance(raw_step, dict) else None
+        if not isinstance(kind, str | None):
+            # said here: pydantic would repr() it, which fails (and prints) when deeply nested
+            problems.append(Problem(name, _unknown_kind(kind), lines.step(index, "kind"), label))
+            continue
         try:
             steps.append(STEP_ADAPTER.validate_python(raw_step))
         except ValidationError as exc:
