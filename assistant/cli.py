@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from assistant import __version__
+from assistant.cli_data import add_commands
 
 EXIT_USAGE = 2
 
@@ -48,10 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="write the fictional demo case DEMO-001 into the database")
     cases = commands.add_parser("cases", help="list cases")
     cases.add_argument("--json", action="store_true", help="print JSON")
+    cases.add_argument("--archived", action="store_true", help="include archived cases")
     case = commands.add_parser("case", help="work with one case")
     case_commands = case.add_subparsers(dest="case_command", parser_class=_Parser, required=True)
     new = case_commands.add_parser("new", help="create a case")
     new.add_argument("ref", help="case reference: letters, digits, - and _, at most 32")
+    new.add_argument(
+        "--name",
+        help="optional: the child's name, kept only in the case's own file (a reference is enough)",
+    )
     case_classify = case_commands.add_parser(
         "classify", help="what the framework's table suggests for a case, from its answers"
     )
@@ -67,19 +73,42 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, help="flow files (default: all flows)")
     classify = commands.add_parser("classify", help="classify risk from a JSON input")
     classify.add_argument("--input", required=True, help="JSON file, or - for standard input")
+    add_commands(commands, case_commands, _Parser)
     return parser
 
 
-def _store(args: argparse.Namespace):  # -> Store
+def db_root(args: argparse.Namespace) -> Path:
     from assistant.paths import default_db_path
+
+    return Path(args.db or default_db_path())
+
+
+def open_store(args: argparse.Namespace):  # -> Store
+    """The database, with its passphrase asked for when it is encrypted; what
+    opening it found (loose permissions) is said on stderr."""
+    from assistant.cli_data import PassphraseError, read_passphrase
+    from assistant.keys import is_encrypted
     from assistant.store import Store
 
-    return Store(args.db or default_db_path())
+    root = db_root(args)
+    passphrase = None
+    if is_encrypted(root):
+        try:
+            passphrase = read_passphrase()
+        except PassphraseError as exc:
+            raise UserError(str(exc)) from None
+    store = Store(root, passphrase=passphrase)
+    for warning in store.warnings:
+        print(f"reunify: warning: {warning}", file=sys.stderr)
+    return store
+
+
+_store = open_store
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
     store = _store(args)
-    rows = store.cases()
+    rows = store.cases(archived=args.archived)
     if args.json:
         print(json.dumps([row.__dict__ for row in rows], indent=2))
         return 0
@@ -87,7 +116,8 @@ def cmd_cases(args: argparse.Namespace) -> int:
         print(f"No cases yet in {store.root}. Create one: reunify case new REF")
     for row in rows:
         demo = "  (fictional demo)" if row.demo else ""
-        print(f"{row.ref:<34} created {row.created_at[:10]} by {row.created_by}{demo}")
+        archived = f"  (archived {row.archived_at[:10]})" if row.archived_at else ""
+        print(f"{row.ref:<34} created {row.created_at[:10]} by {row.created_by}{demo}{archived}")
     return 0
 
 
@@ -98,9 +128,28 @@ def cmd_case_new(args: argparse.Namespace) -> int:
         check_ref(args.ref)
     except CaseRefError as exc:
         raise UserError(str(exc), EXIT_USAGE) from None
-    record = _store(args).create_case(args.ref)
+    store = _store(args)
+    name = clean_name(args.name)
+    record = store.create_case(args.ref, name=name)
     print(f"Created case {record.ref}.")
+    if name:
+        kept = "encrypted" if store.encrypted else "NOT encrypted (see 'reunify encrypt')"
+        print(
+            f"The name is kept only in {store.case_path(record.ref)} ({kept}); lists, "
+            "exports and the audit show the reference."
+        )
     return 0
+
+
+def clean_name(name: str | None) -> str | None:
+    from assistant.text import clean_text
+
+    if name is None:
+        return None
+    name = clean_text(name).strip()
+    if len(name) > 80:
+        raise UserError(f"the name is {len(name)} characters; at most 80", EXIT_USAGE)
+    return name or None
 
 
 def cmd_case_classify(args: argparse.Namespace) -> int:
@@ -201,11 +250,15 @@ def cmd_app(args: argparse.Namespace) -> int:
 def _run_app(store, select: str | None) -> int:
     from assistant.ui.app import create_app
 
+    store.claim_for_app()  # a second window on the same database is read-only
+    store.automatic_backup()
     create_app(store, select=select).run()
     return 0
 
 
 def dispatch(args: argparse.Namespace) -> int:
+    if getattr(args, "func", None) is not None:
+        return args.func(args)
     if args.command == "flows":
         return cmd_flows_list(args) if args.flows_command == "list" else cmd_flows_check(args)
     commands = {

@@ -1,9 +1,12 @@
-"""A TinyDB storage that writes atomically and privately.
+"""A TinyDB storage that writes atomically and privately, optionally sealed.
 
 Each write goes to a temporary file in the same folder (created 0600), is
 flushed and fsynced, then replaces the old file with `os.replace` and the
 folder is fsynced: a crash leaves either the old file or the new one, never
 half of each. A file that is not a TinyDB JSON document is never written over.
+
+A `Codec` turns a document's bytes into what is on disk and back: `PLAIN`
+keeps JSON as it is; a sealing codec (see `assistant.crypto`) encrypts it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tinydb.storages import Storage
 
@@ -24,7 +27,33 @@ class DamagedFileError(Exception):
 
     def __init__(self, path: Path, why: str) -> None:
         self.path = path
+        self.why = why
         super().__init__(f"{path} is damaged ({why}); it was not changed")
+
+
+class Codec(Protocol):
+    """How a document's bytes are kept on disk (`name` binds sealed bytes to one file)."""
+
+    def encode(self, data: bytes, name: str) -> bytes: ...
+
+    def decode(self, raw: bytes, name: str) -> bytes: ...
+
+
+class PlainCodec:
+    """Documents kept as JSON text."""
+
+    def encode(self, data: bytes, name: str) -> bytes:
+        return data
+
+    def decode(self, raw: bytes, name: str) -> bytes:
+        from assistant.crypto import is_sealed
+
+        if is_sealed(raw):
+            raise ValueError("it is encrypted, but this database has no key file (key.json)")
+        return raw
+
+
+PLAIN = PlainCodec()
 
 
 def fsync_dir(folder: Path) -> None:
@@ -51,35 +80,53 @@ def write_atomic(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
-def read_document(path: Path) -> dict[str, Any] | None:
-    """The JSON document at `path`, None if there is no file; `DamagedFileError` if unreadable."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
+def dumps(document: dict[str, Any]) -> bytes:
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.encode("utf-8")
+
+
+def parse_document(path: Path, raw: bytes, codec: Codec = PLAIN) -> dict[str, Any]:
+    """Bytes read from `path` as a TinyDB document; `DamagedFileError` says what is wrong."""
     if not raw.strip():
         raise DamagedFileError(path, "the file is empty")
+    try:
+        raw = codec.decode(raw, path.name)
+    except ValueError as exc:
+        raise DamagedFileError(path, str(exc)) from None
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DamagedFileError(path, f"not JSON: {exc}") from None
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+    if not isinstance(data, dict) or not all(
+        isinstance(table, dict)
+        and all(key.isdigit() and isinstance(row, dict) for key, row in table.items())
+        for table in data.values()
+    ):
         raise DamagedFileError(path, "JSON of another shape than a TinyDB database")
     return data
+
+
+def read_document(path: Path, codec: Codec = PLAIN) -> dict[str, Any] | None:
+    """The document at `path`, None if there is no file; `DamagedFileError` if unreadable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return parse_document(path, raw, codec)
 
 
 class AtomicJSONStorage(Storage):
     """TinyDB storage: read the whole (small) file, write it back atomically."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, codec: Codec = PLAIN) -> None:
         self.path = Path(path)
+        self.codec = codec
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        return read_document(self.path)
+        return read_document(self.path, self.codec)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        write_atomic(self.path, text.encode("utf-8"))
+        write_atomic(self.path, self.codec.encode(dumps(data), self.path.name))
 
     def close(self) -> None:
         pass

@@ -27,16 +27,37 @@ from typing import Any
 
 from tinydb import Query, TinyDB
 
+from assistant.backups import automatic_backup, make_backup, newest_good_backup, read_all
+from assistant.crypto import CryptoError
+from assistant.keys import finish_encryption, is_encrypted, unlock
+from assistant.migrations import SCHEMA_VERSION, migrate, schema_version
+from assistant.permissions import DIR_MODE, tighten_permissions
 from assistant.runner import AnswerEvent
-from assistant.storage import AtomicJSONStorage, DamagedFileError, read_document
+from assistant.storage import (
+    PLAIN,
+    AtomicJSONStorage,
+    Codec,
+    DamagedFileError,
+    dumps,
+    read_document,
+    write_atomic,
+)
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "Store", "StoreError"]
+
+READ_ONLY = (
+    "read-only: another Reunify window has this database open; "
+    "close it to make changes here (nothing was changed)"
+)
 REF_RULE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-DIR_MODE = 0o700
 
 
 class StoreError(Exception):
     """Something about the database a user can act on; the message says what."""
+
+
+class PassphraseNeeded(StoreError):
+    """An encrypted database opened without its passphrase."""
 
 
 class CaseRefError(StoreError):
@@ -66,6 +87,25 @@ class CaseRecord:
     created_at: str
     created_by: str
     demo: bool = False
+    archived_at: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One answer event as the audit shows it, with the answer it replaced."""
+
+    seq: int
+    at: str
+    who: str
+    session: str
+    flow_title: str
+    step: str
+    value: Any
+    skipped: bool
+    #: the same question's answer before this one in the same session (a change)
+    replaced: Any = None
+    replaced_skipped: bool = False
+    changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,21 +134,65 @@ class StoredAnswer:
     seq: int = 0
 
 
-class Store:
-    """Cases, sessions and answers in one database folder."""
+CASE_FIELDS = {"ref": str, "created_at": str, "created_by": str}
 
-    def __init__(self, root: Path, clock: Callable[[], str] = now, user: str | None = None):
+
+def check_index(path: Path, document: dict[str, Any]) -> None:
+    """Every case row of the index has what a case needs; else the file is damaged."""
+    for row in document.get("cases", {}).values():
+        if not all(isinstance(row.get(k), t) for k, t in CASE_FIELDS.items()):
+            raise DamagedFileError(path, "a case row of another shape")
+
+
+class Store:
+    """Cases, sessions and answers in one database folder.
+
+    `passphrase` opens an encrypted database (see `assistant.keys`). Opening
+    tightens loose permissions (and says so in `warnings`), brings an older
+    schema up to date after a backup, and refuses a newer one.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        clock: Callable[[], str] = now,
+        user: str | None = None,
+        passphrase: str | None = None,
+    ):
         self.root = Path(root)
         self.clock = clock
         self.user = user or current_user()
+        self.read_only = False
+        self._app_lock: int | None = None
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"{self.root} is a file; the database is a folder (see --db)")
         try:
-            (self.root / "cases").mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-            self.root.chmod(DIR_MODE)
+            self.root.parent.mkdir(parents=True, exist_ok=True)
+            self.root.mkdir(mode=DIR_MODE, exist_ok=True)
+            (self.root / "cases").mkdir(mode=DIR_MODE, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot use {self.root} as the database folder: {exc}") from None
+        self.warnings = tighten_permissions(self.root)
+        self.codec = self._codec(passphrase)
         self._check_schema()
+
+    @property
+    def encrypted(self) -> bool:
+        return self.codec is not PLAIN
+
+    def _codec(self, passphrase: str | None) -> Codec:
+        if not is_encrypted(self.root):
+            return PLAIN
+        if passphrase is None:
+            raise PassphraseNeeded(f"{self.root} is encrypted: a passphrase is needed to open it")
+        try:
+            codec = unlock(self.root, passphrase)
+        except CryptoError as exc:
+            raise StoreError(str(exc)) from None
+        if codec.converting:
+            with self._lock(True):
+                finish_encryption(self.root, codec)
+        return codec
 
     # -- files -----------------------------------------------------------
     @property
@@ -119,29 +203,57 @@ class Store:
         return self.root / "cases" / f"{check_ref(ref)}.json"
 
     def _check_schema(self) -> None:
-        document = self._read(self.index_path)
-        meta = (document or {}).get("meta", {})
-        version = next(iter(meta.values()), {}).get("schema_version", SCHEMA_VERSION)
+        version = schema_version(self._read(self.index_path))
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.index_path} was written by a newer Reunify (schema {version}); "
                 "update Reunify to open it — it was not changed"
             )
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Bring every file up to the current schema, after a backup of them as they were."""
+        with self._lock(True):
+            try:
+                documents = read_all(self.root, self.codec)
+            except DamagedFileError as exc:
+                raise StoreError(self._damaged(exc)) from None
+            make_backup(self.root, self.codec, f"before-schema-{SCHEMA_VERSION}")
+            for name, document in migrate(documents, version).items():
+                path = self.root / name
+                write_atomic(path, self.codec.encode(dumps(document), path.name))
+
+    def _damaged(self, exc: DamagedFileError) -> str:
+        good = newest_good_backup(self.root, self.codec)
+        where = (
+            f"the newest good backup is {good} (reunify restore {good})"
+            if good
+            else "there is no backup to restore"
+        )
+        return f"{exc}; {where}"
 
     def _read(self, path: Path) -> dict[str, Any] | None:
         try:
-            return read_document(path)
+            document = read_document(path, self.codec)
+            if path == self.index_path and document:
+                check_index(path, document)
+            return document
         except DamagedFileError as exc:
-            raise StoreError(str(exc)) from None
+            raise StoreError(self._damaged(exc)) from None
 
     @contextmanager
     def _db(self, path: Path, write: bool = False) -> Iterator[TinyDB]:
         """A TinyDB on one file; writers hold the database's lock."""
-        self._read(path)  # refuse a damaged file before TinyDB can write over it
+        if write and self.read_only:
+            raise StoreError(READ_ONLY)
         with self._lock(write):
-            db = TinyDB(path, storage=AtomicJSONStorage)
+            self._read(path)  # refuse a damaged file before TinyDB can write over it
+            db = TinyDB(path, storage=AtomicJSONStorage, codec=self.codec)
             try:
                 yield db
+            except OSError as exc:
+                raise StoreError(f"not saved: {exc.strerror or exc}; nothing was changed") from None
             finally:
                 db.close()
 
@@ -158,19 +270,56 @@ class Store:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
+    def claim_for_app(self) -> bool:
+        """Hold the database for this window. A second window on the same database
+        gets False and the store turns read-only (it can look, never write)."""
+        fd = os.open(self.root / ".app.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            self.read_only = True
+            return False
+        self._app_lock = fd
+        return True
+
+    # -- backups -----------------------------------------------------------
+    def backup(self, reason: str = "manual") -> Path:
+        with self._lock(True):
+            try:
+                return make_backup(self.root, self.codec, reason)
+            except DamagedFileError as exc:
+                raise StoreError(self._damaged(exc)) from None
+
+    def automatic_backup(self) -> Path | None:
+        if self.read_only:
+            return None
+        with self._lock(True):
+            try:
+                return automatic_backup(self.root, self.codec)
+            except DamagedFileError:
+                return None  # a damaged file is reported where it is used
+
     # -- cases -----------------------------------------------------------
-    def cases(self) -> list[CaseRecord]:
+    def cases(self, archived: bool = False) -> list[CaseRecord]:
+        """The cases (archived ones only when asked), by reference."""
         document = self._read(self.index_path) or {}
-        rows = document.get("cases", {}).values()
-        return sorted((CaseRecord(**row) for row in rows), key=lambda c: c.ref.casefold())
+        fields = set(CaseRecord.__dataclass_fields__)
+        records = [
+            CaseRecord(**{k: v for k, v in row.items() if k in fields})
+            for row in document.get("cases", {}).values()
+        ]
+        shown = [c for c in records if archived or c.archived_at is None]
+        return sorted(shown, key=lambda c: c.ref.casefold())
 
     def case(self, ref: str) -> CaseRecord:
-        for case in self.cases():
+        for case in self.cases(archived=True):
             if case.ref == ref:
                 return case
         raise StoreError(f"there is no case {ref!r} in {self.root}")
 
-    def create_case(self, ref: str, demo: bool = False) -> CaseRecord:
+    def create_case(self, ref: str, demo: bool = False, name: str | None = None) -> CaseRecord:
+        """A new case. `name` is optional and kept in the case's own file only."""
         check_ref(ref)
         with self._db(self.index_path, write=True) as db:
             clash = [
@@ -183,8 +332,46 @@ class Store:
             record = CaseRecord(ref, self.clock(), self.user, demo)
             db.table("cases").insert(record.__dict__)
         with self._db(self.case_path(ref), write=True) as case_db:
-            case_db.table("meta").insert({"schema_version": SCHEMA_VERSION, "ref": ref})
+            meta = {"schema_version": SCHEMA_VERSION, "ref": ref}
+            if name:
+                meta["name"] = name
+            case_db.table("meta").insert(meta)
         return record
+
+    def case_name(self, ref: str) -> str | None:
+        """The optional name kept with a case (never in the index or in lists)."""
+        document = self._read(self.case_path(ref)) or {}
+        for row in document.get("meta", {}).values():
+            if row.get("name"):
+                return str(row["name"])
+        return None
+
+    def archive_case(self, ref: str) -> None:
+        """Deleting a case archives it: hidden from lists, every answer kept."""
+        self.case(ref)
+        with self._db(self.index_path, write=True) as db:
+            db.table("cases").update({"archived_at": self.clock()}, Query().ref == ref)
+
+    def unarchive_case(self, ref: str) -> None:
+        self.case(ref)
+        with self._db(self.index_path, write=True) as db:
+            db.table("cases").update({"archived_at": None}, Query().ref == ref)
+
+    def purge_case(self, ref: str, confirm: str) -> None:
+        """Remove a case and every answer for good; `confirm` must repeat its reference."""
+        case = self.case(ref)
+        if confirm != case.ref:
+            raise StoreError(
+                f"to purge case {case.ref!r} for good, confirm with its reference exactly "
+                f"(you gave {confirm!r}); nothing was changed"
+            )
+        if case.archived_at is None:
+            raise StoreError(
+                f"case {case.ref!r} is not archived: archive it first; nothing was changed"
+            )
+        with self._db(self.index_path, write=True) as db:
+            db.table("cases").remove(Query().ref == ref)
+            self.case_path(ref).unlink(missing_ok=True)
 
     # -- sessions and answers ----------------------------------------------
     def start_session(self, ref: str, flow_id: str, flow_title: str) -> SessionRecord:
@@ -252,7 +439,57 @@ class Store:
                     "who": self.user,
                 }
             )
+            drafts = db.table("drafts")
+            if len(drafts):
+                drafts.remove((Query().session == session_id) & (Query().step == event.step))
         return StoredAnswer(event, at, self.user, seq)
+
+    def save_draft(self, ref: str, session_id: str, step: str, text: str) -> None:
+        """Keep what is typed for a question before it is sent (empty text clears it)."""
+        with self._db(self.case_path(ref), write=True) as db:
+            self._session_row(db, ref, session_id)
+            drafts = db.table("drafts")
+            where = (Query().session == session_id) & (Query().step == step)
+            drafts.remove(where)
+            if text:
+                drafts.insert({"session": session_id, "step": step, "text": text})
+
+    def drafts(self, ref: str, session_id: str) -> dict[str, str]:
+        """Unsent text by question, for a session."""
+        document = self._read(self.case_path(ref)) or {}
+        return {
+            row["step"]: row["text"]
+            for row in document.get("drafts", {}).values()
+            if row.get("session") == session_id
+        }
+
+    def audit(self, ref: str) -> list[AuditRow]:
+        """Every answer event of the case in the order kept, with who, when and, for
+        a changed answer, what it replaced."""
+        self.case(ref)
+        titles = {s.id: s.flow_title for s in self.sessions(ref)}
+        rows: list[AuditRow] = []
+        for session, answers in self.answers_by_session(ref).items():
+            last: dict[str, StoredAnswer] = {}
+            for answer in answers:
+                before = last.get(answer.event.step)
+                rows.append(
+                    AuditRow(
+                        answer.seq,
+                        answer.at,
+                        answer.who,
+                        session,
+                        titles.get(session, "?"),
+                        answer.event.step,
+                        answer.event.value,
+                        answer.event.skipped,
+                        before.event.value if before else None,
+                        before.event.skipped if before else False,
+                        before is not None,
+                    )
+                )
+                last[answer.event.step] = answer
+        return sorted(rows, key=lambda r: r.seq)
 
     def answers(self, ref: str, session_id: str) -> list[StoredAnswer]:
         """Every answer event of a session, oldest first."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,26 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REUNIFY_DB", str(tmp_path / "default-db"))
     monkeypatch.setenv("REUNIFY_USER", "tester")
     monkeypatch.setenv("REUNIFY_SETTINGS", str(tmp_path / "settings.json"))
+
+
+class NetworkUsed(AssertionError):
+    """The app tried to reach the network, which it must never do."""
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test fails if anything tries to open a network connection (issue 6).
+
+    Local socket pairs (asyncio's wake-up pipe) are not connections and stay allowed.
+    """
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise NetworkUsed(f"network connection attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
 @pytest.fixture

@@ -59,6 +59,8 @@ async def open_library(pilot) -> None:
     await pilot.pause()
     pilot.app.screen.query_one("#query").value = "babies"
     await pilot.pause()
+    await pilot.press("down")  # to the results: no blinking cursor in the picture
+    await pilot.pause()
 
 
 async def child_flow(pilot) -> None:

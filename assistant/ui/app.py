@@ -61,6 +61,18 @@ class ReunifyApp(App[None]):
         self.theme = saved if saved in self.available_themes else DEFAULT_THEME
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(HomeScreen(self.store, self.library, self.select))
+        for warning in self.store.warnings:
+            self.notify(warning, title="Permissions", severity="warning", markup=False)
+        if self.store.read_only:
+            self.sub_title = "READ-ONLY: another window has this database open"
+            self.notify(
+                "Another Reunify window has this database open, so this one is read-only: "
+                "you can look, not change. Close the other window to work here.",
+                title="Read-only",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
 
     def _remember_theme(self, theme: Theme) -> None:
         save_setting("theme", theme.name)

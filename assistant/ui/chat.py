@@ -11,7 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Header, Input, Static, TextArea
 
 from assistant.child import load_child_replies
 from assistant.classification import CaseClassification, classify_case
@@ -27,6 +27,11 @@ from assistant.ui.log import ConversationLog, TurnMaker
 from assistant.ui.picker import AnswerPicker
 from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line, panel_text
 from assistant.ui.turns import AssistantTurn, ClassificationTurn, ReplyTurn, SummaryTurn
+
+#: Seconds after the last key press before what is being typed is kept as a draft.
+DRAFT_SECONDS = 1.0
+#: Seconds between tries to save an answer that could not be saved.
+RETRY_SECONDS = 5.0
 
 #: Seconds within which a second ctrl+x leaves a child's conversation.
 LEAVE_CHORD_SECONDS = 3.0
@@ -61,6 +66,9 @@ class ChatScreen(Screen):
         self._shown: set[str] = set()
         self._input: Any = None
         self._lines: dict[str, Text | str] = {}
+        self._draft_timer: Any = None
+        self._pending_draft: tuple[str, str] | None = None
+        self._unsaved: AnswerEvent | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -266,7 +274,12 @@ class ChatScreen(Screen):
             how += " Optional: ctrl+o skips it."
         if changing:
             how += " Esc keeps the earlier answer."
+        draft = None if self.store.read_only else self._drafts().get(step.id)
+        if draft:
+            how += " What you typed before is back (a draft, not yet sent)."
         await self._set_input(input_for(step, self._suggested()), how)
+        if draft:
+            self._put_typed(draft)
 
     async def _finish(self) -> None:
         rows = self.session.finish()
@@ -290,6 +303,62 @@ class ChatScreen(Screen):
         self._show_error("")
         widget.focus()
 
+    # -- drafts: what is typed is kept before it is sent -----------------------
+    def _drafts(self) -> dict[str, str]:
+        try:
+            return self.store.drafts(self.record.ref, self.record.id)
+        except StoreError:
+            return {}
+
+    def _text_widget(self) -> Any:
+        """Where the current answer's words are typed, if anywhere."""
+        found = [w for w in self.query_one("#slot").query("TextInput, DateInput")]
+        return found[-1] if found else None
+
+    def _typed(self) -> str | None:
+        widget = self._text_widget()
+        if widget is None:
+            return None
+        return widget.text if isinstance(widget, TextArea) else widget.value
+
+    def _put_typed(self, text: str) -> None:
+        widget = self._text_widget()
+        if isinstance(widget, TextArea):
+            widget.load_text(text)
+        elif widget is not None:
+            widget.value = text
+
+    @on(TextArea.Changed)
+    @on(Input.Changed)
+    def _typing(self) -> None:
+        step = self.session.current
+        text = self._typed()
+        if step is None or text is None:
+            return
+        self._pending_draft = (step.id, text)
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SECONDS, self._keep_draft)
+
+    def _keep_draft(self) -> None:
+        """Keep what was typed for a question (after a pause, or on leaving)."""
+        self._draft_timer = None
+        pending, self._pending_draft = self._pending_draft, None
+        if pending is None or self.store.read_only:
+            return
+        step_id, text = pending
+        if not text and step_id not in self._drafts():
+            return
+        try:
+            self.store.save_draft(self.record.ref, self.record.id, step_id, text)
+        except (StoreError, OSError) as exc:
+            self.notify(f"Draft not kept: {exc}", severity="error", markup=False)
+
+    def on_unmount(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._keep_draft()
+
     # -- answering ---------------------------------------------------------
     @on(Submitted)
     async def _submitted(self, message: Submitted) -> None:
@@ -309,10 +378,16 @@ class ChatScreen(Screen):
         try:
             stored = self.store.record(self.record.ref, self.record.id, event)
         except (StoreError, OSError) as exc:
+            self._unsaved = event
             self._show_error(
-                f"Not saved: {exc}. Your answer is still here; send it again to retry."
+                f"Not saved: {exc}. Your answer is kept here and tried again every "
+                f"{RETRY_SECONDS:.0f} seconds; Enter tries now."
             )
+            self.set_timer(RETRY_SECONDS, self._retry)
             return
+        self._unsaved = None
+        if self._pending_draft and self._pending_draft[0] == event.step:
+            self._pending_draft = None  # sent: the store dropped its draft too
         if step.kind == "decision" and not event.skipped:
             try:
                 self.store.record_decision(self.record.ref, event.value)
@@ -329,6 +404,13 @@ class ChatScreen(Screen):
                 log.add(partial(AssistantTurn, after))
                 self._replies_given += 1
             await self._advance()
+
+    async def _retry(self) -> None:
+        """Try an unsaved answer again, if it is still the one waiting."""
+        event = self._unsaved
+        current = self.session.current
+        if event is not None and current is not None and current.id == event.step:
+            await self._keep(event)
 
     async def action_skip(self) -> None:
         try:
