@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from assistant.classification import classify_case
 from assistant.flows import FlowLibrary
 from assistant.runner import FlowSession
-from assistant.store import Store
+from assistant.store import Store, StoreError
 from assistant.text import printable
 from assistant.ui.chat import open_session
 from assistant.ui.levels import level_text
@@ -31,6 +31,20 @@ class CaseScreen(Screen):
     BINDINGS = [
         Binding("escape", "dismiss", "Back to cases", id="case.back", tooltip="Back to the cases"),
         Binding("f3", "why", "Why?", id="case.why", tooltip="Why the table suggests this level"),
+        Binding(
+            "a",
+            "audit",
+            "Audit",
+            id="case.audit",
+            tooltip="Every answer event: who, when, and what each change replaced",
+        ),
+        Binding(
+            "ctrl+d",
+            "archive",
+            "Archive case",
+            id="case.archive",
+            tooltip="Delete the case from the lists: it is archived, every answer kept",
+        ),
     ]
 
     def __init__(self, store: Store, library: FlowLibrary, ref: str) -> None:
@@ -56,7 +70,10 @@ class CaseScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = f"Case {self.ref}"
-        self.sub_title = "sessions, classification and decisions"
+        name = self.store.case_name(self.ref)
+        self.sub_title = (
+            f"name: {printable(name)}" if name else "sessions, classification and decisions"
+        )
         self.query_one("#case-sessions").focus()
 
     def on_screen_resume(self) -> None:
@@ -118,6 +135,27 @@ class CaseScreen(Screen):
     def _open(self, event: OptionList.OptionSelected) -> None:
         record = self.store.session(self.ref, str(event.option.id))
         open_session(self, self.store, self.library, record)
+
+    def action_audit(self) -> None:
+        from assistant.ui.audit import AuditScreen
+
+        self.app.push_screen(AuditScreen(self.ref, self.store.audit(self.ref)))
+
+    def action_archive(self) -> None:
+        from assistant.ui.audit import ConfirmArchive
+
+        self.app.push_screen(ConfirmArchive(self.ref), self._archive)
+
+    def _archive(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            self.store.archive_case(self.ref)
+        except (StoreError, OSError) as exc:
+            self.notify(f"Not archived: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Case {self.ref} is archived; every answer is kept.", markup=False)
+        self.dismiss()
 
     def action_why(self) -> None:
         if self.case is not None:

@@ -96,7 +96,7 @@ class HomeScreen(Screen):
             )
 
     def on_screen_resume(self) -> None:
-        self._fill_sessions()
+        self._fill_cases()  # a case archived from its screen leaves the list
 
     # -- lists -------------------------------------------------------------
     def _fill_cases(self) -> None:
@@ -175,7 +175,11 @@ class HomeScreen(Screen):
             self.notify("Create or choose a case first.", severity="warning")
             return
         flow = self.library.flows[str(event.option.id)]
-        record = self.store.start_session(self.ref, flow.id, flow.title)
+        try:
+            record = self.store.start_session(self.ref, flow.id, flow.title)
+        except (StoreError, OSError) as exc:
+            self.notify(f"Cannot start: {exc}", severity="error", markup=False)
+            return
         self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
 
     def action_new_case(self) -> None:

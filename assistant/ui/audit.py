@@ -1,0 +1,84 @@
+"""The audit of a case, and archiving it: who recorded what and when."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
+
+from assistant.store import AuditRow
+from assistant.text import printable
+from assistant.ui.dialog import Dialog
+from assistant.ui.stamps import when
+
+
+def _shown(value: Any, skipped: bool) -> str:
+    if skipped:
+        return "(skipped)"
+    return printable(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+def audit_text(ref: str, rows: list[AuditRow]) -> Text:
+    """Every answer event, oldest first; a changed answer shows what it replaced."""
+    text = Text(f"Audit of case {ref}: every answer as it was recorded\n", style="bold")
+    if not rows:
+        text.append("\nNo answers yet.")
+    for row in rows:
+        text.append(f"\n#{row.seq} · {when(row.at)} · {row.who} · {row.flow_title}\n", style="dim")
+        text.append(f"{row.step}: ", style="bold")
+        text.append(_shown(row.value, row.skipped))
+        if row.changed:
+            text.append("\n  CHANGED — it was: ", style="bold")
+            text.append(_shown(row.replaced, row.replaced_skipped))
+        text.append("\n")
+    text.append("\nEsc closes.")
+    return text
+
+
+class AuditScreen(Dialog[None]):
+    """A case's answer events over the case screen."""
+
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="audit.close")]
+
+    def __init__(self, ref: str, rows: list[AuditRow]) -> None:
+        super().__init__()
+        self.ref = ref
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog-box", id="audit"):
+            yield Static(audit_text(self.ref, self.rows))
+
+    def on_mount(self) -> None:
+        self.query_one("#audit").focus()
+
+
+class ConfirmArchive(Dialog[bool]):
+    """Archiving a case needs a deliberate yes; it can be undone from the command line."""
+
+    DEFAULT_CSS = "ConfirmArchive > .dialog-box { height: auto; width: 70; }"
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes, archive", id="archive.yes"),
+        Binding("n,escape", "answer(False)", "No", id="archive.no"),
+    ]
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(
+                f"Archive case {self.ref}?\n\nIt leaves the lists; every answer is kept, and "
+                f"'reunify case unarchive {self.ref}' brings it back. Purging for good is "
+                "only done from the command line, naming the case.\n\ny: archive · n: keep it",
+                markup=False,
+            )
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,119 @@
+"""Optional encryption at rest, end to end (issue 6)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant import crypto
+from assistant.cli import main
+from assistant.runner import AnswerEvent
+from assistant.store import PassphraseNeeded, Store, StoreError
+
+PASS = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cheap scrypt cost so the tests stay fast (the real default is much higher)."""
+    monkeypatch.setattr(crypto, "DEFAULT_COST", (2**10, 8, 1))
+    import assistant.keys as keys
+
+    monkeypatch.setattr(keys, "DEFAULT_COST", (2**10, 8, 1))
+
+
+def stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+
+
+def every_byte(db: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(db.rglob("*")) if p.is_file())
+
+
+def test_encrypting_seals_every_file_and_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """issue 6: optional encryption at rest — nothing readable on disk afterwards."""
+    db = tmp_path / "db"
+    store = Store(db)
+    store.create_case("C-1", name="Sam Example")
+    session = store.start_session("C-1", "f", "F").id
+    store.record("C-1", session, AnswerEvent("q", "the secret answer", False))
+    store.backup()
+    stdin(monkeypatch, f"{PASS}\n")
+    assert main(["--db", str(db), "encrypt"]) == 0
+    assert "is now encrypted" in capsys.readouterr().out
+    raw = every_byte(db)
+    for secret in (b"the secret answer", b"Sam Example", b'C-1"', PASS.encode()):
+        assert secret not in raw
+    opened = Store(db, passphrase=PASS)
+    assert [a.event.value for a in opened.answers("C-1", session)] == ["the secret answer"]
+    assert opened.case_name("C-1") == "Sam Example"
+
+
+def test_wrong_or_missing_passphrase_is_refused_and_nothing_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """issue 6: a wrong passphrase is a clear error and never a rewrite."""
+    db = tmp_path / "db"
+    Store(db).create_case("C-1")
+    stdin(monkeypatch, f"{PASS}\n")
+    assert main(["--db", str(db), "encrypt"]) == 0
+    before = every_byte(db)
+    with pytest.raises(StoreError, match="wrong passphrase: nothing was read or changed"):
+        Store(db, passphrase="not the passphrase")
+    with pytest.raises(PassphraseNeeded):
+        Store(db)
+    stdin(monkeypatch, "not the passphrase\n")
+    assert main(["--db", str(db), "case", "new", "C-2"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "reunify: error: wrong passphrase: nothing was read or changed"
+    assert "not the passphrase" not in err
+    assert every_byte(db) == before
+    stdin(monkeypatch, f"{PASS}\n")
+    assert main(["--db", str(db), "case", "new", "C-2"]) == 0
+
+
+def test_an_encrypted_file_swapped_for_another_is_refused(tmp_path: Path) -> None:
+    """Each sealed file is bound to its name: one case's file cannot stand in for another's."""
+    db = tmp_path / "db"
+    store = Store(db)
+    store.create_case("A-1")
+    store.create_case("B-1")
+    from assistant.keys import encrypt_database
+
+    encrypt_database(db, PASS, (2**10, 8, 1))
+    (db / "cases" / "B-1.json").write_bytes((db / "cases" / "A-1.json").read_bytes())
+    store = Store(db, passphrase=PASS)
+    with pytest.raises(StoreError, match=r"B-1\.json is damaged"):
+        store.sessions("B-1")
+
+
+def test_a_plain_file_in_an_encrypted_database_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    Store(db).create_case("A-1")
+    from assistant.keys import encrypt_database
+
+    encrypt_database(db, PASS, (2**10, 8, 1))
+    (db / "cases" / "A-1.json").write_text(json.dumps({"sessions": {}}))
+    with pytest.raises(StoreError, match="not encrypted, but this database is"):
+        Store(db, passphrase=PASS).sessions("A-1")
+
+
+def test_backup_and_restore_of_an_encrypted_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "db"
+    Store(db).create_case("A-1")
+    from assistant.keys import encrypt_database
+
+    encrypt_database(db, PASS, (2**10, 8, 1))
+    path = Store(db, passphrase=PASS).backup()
+    assert b"A-1" not in path.read_bytes()
+    (db / "index.json").write_bytes(b"garbage")
+    stdin(monkeypatch, f"{PASS}\n")
+    assert main(["--db", str(db), "restore", str(path)]) == 0
+    assert [c.ref for c in Store(db, passphrase=PASS).cases()] == ["A-1"]
