@@ -9,7 +9,7 @@ and must be at least a short sentence where it differs from the suggestion.
 from __future__ import annotations
 
 from assistant.risk import LEVELS
-from assistant.text import clean_text
+from assistant.text import NOTE_MAX, clean_text
 
 MIN_OVERRIDE_WORDS = 3
 
@@ -23,6 +23,8 @@ def make_decision(level: str, reason: str, suggested: str | None) -> dict[str, s
     if level not in LEVELS:
         raise DecisionError(f"{level!r} is not a level ({', '.join(LEVELS)})")
     reason = clean_text(reason)
+    if len(reason) > NOTE_MAX:
+        raise DecisionError(f"the reason is {len(reason)} characters; at most {NOTE_MAX}")
     if not reason:
         raise DecisionError("give the reason for this decision")
     if suggested is not None and level != suggested and len(reason.split()) < MIN_OVERRIDE_WORDS:

@@ -17,7 +17,7 @@ from assistant.conditions import Condition, parse_condition
 from assistant.decisions import DecisionError, make_decision
 from assistant.links import linked_cards
 from assistant.risk.factors import FACTORS_BY_ID, PROTECTIVE_STATUSES, RISK_STATUSES
-from assistant.text import clean_text
+from assistant.text import check_length, clean_text
 
 STEP_ID = r"^[a-z][a-z0-9_]{0,63}$"
 OPTION_VALUE = r"^[a-z0-9][a-z0-9_]{0,63}$"
@@ -291,6 +291,10 @@ class FactorStep(_Question):
         if not isinstance(value, dict) or value.get("status") not in self.answer_values():
             raise AnswerError(f"choose a status: {', '.join(self.answer_values())}")
         note = clean_text(value.get("note") or "")
+        try:
+            check_length(note, "evidence note")
+        except ValueError as exc:
+            raise AnswerError(str(exc)) from None
         if self.protective and value["status"] == "present" and len(note.split()) < 2:
             raise AnswerError("say which risk this protective factor reduces, and how")
         return {"status": value["status"], "note": note}

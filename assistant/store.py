@@ -14,14 +14,10 @@ adds an event and never overwrites the earlier one.
 from __future__ import annotations
 
 import fcntl
-import getpass
 import os
-import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +28,19 @@ from assistant.crypto import CryptoError
 from assistant.keys import finish_encryption, is_encrypted, unlock
 from assistant.migrations import SCHEMA_VERSION, migrate, schema_version
 from assistant.permissions import DIR_MODE, tighten_permissions
+from assistant.records import (
+    AuditRow,
+    CaseRecord,
+    CaseRefError,
+    PassphraseNeeded,
+    SessionRecord,
+    StoredAnswer,
+    StoreError,
+    audit_rows,
+    check_ref,
+    current_user,
+    now,
+)
 from assistant.runner import AnswerEvent
 from assistant.storage import (
     PLAIN,
@@ -43,95 +52,23 @@ from assistant.storage import (
     write_atomic,
 )
 
-__all__ = ["SCHEMA_VERSION", "Store", "StoreError"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "AuditRow",
+    "CaseRecord",
+    "CaseRefError",
+    "PassphraseNeeded",
+    "SessionRecord",
+    "Store",
+    "StoreError",
+    "StoredAnswer",
+    "check_ref",
+]
 
 READ_ONLY = (
     "read-only: another Reunify window has this database open; "
     "close it to make changes here (nothing was changed)"
 )
-REF_RULE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-
-
-class StoreError(Exception):
-    """Something about the database a user can act on; the message says what."""
-
-
-class PassphraseNeeded(StoreError):
-    """An encrypted database opened without its passphrase."""
-
-
-class CaseRefError(StoreError):
-    """A case reference that breaks the rule (letters, digits, - and _, at most 32)."""
-
-
-def check_ref(ref: str) -> str:
-    if not REF_RULE.match(ref):
-        raise CaseRefError(
-            f"case reference {ref!r} is not valid: use letters, digits, '-' and '_', "
-            "at most 32 characters (a reference, not the child's name)"
-        )
-    return ref
-
-
-def now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def current_user() -> str:
-    return os.environ.get("REUNIFY_USER") or getpass.getuser()
-
-
-@dataclass(frozen=True)
-class CaseRecord:
-    ref: str
-    created_at: str
-    created_by: str
-    demo: bool = False
-    archived_at: str | None = None
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    """One answer event as the audit shows it, with the answer it replaced."""
-
-    seq: int
-    at: str
-    who: str
-    session: str
-    flow_title: str
-    step: str
-    value: Any
-    skipped: bool
-    #: the same question's answer before this one in the same session (a change)
-    replaced: Any = None
-    replaced_skipped: bool = False
-    changed: bool = False
-
-
-@dataclass(frozen=True)
-class SessionRecord:
-    id: str
-    ref: str
-    flow_id: str
-    flow_title: str
-    started_at: str
-    finished_at: str | None
-    answers: int
-
-    @property
-    def finished(self) -> bool:
-        return self.finished_at is not None
-
-
-@dataclass(frozen=True)
-class StoredAnswer:
-    """An answer event as kept: what, when and by whom."""
-
-    event: AnswerEvent
-    at: str
-    who: str
-    #: its place in the case's record: later answers have larger numbers
-    seq: int = 0
 
 
 CASE_FIELDS = {"ref": str, "created_at": str, "created_by": str}
@@ -468,28 +405,7 @@ class Store:
         a changed answer, what it replaced."""
         self.case(ref)
         titles = {s.id: s.flow_title for s in self.sessions(ref)}
-        rows: list[AuditRow] = []
-        for session, answers in self.answers_by_session(ref).items():
-            last: dict[str, StoredAnswer] = {}
-            for answer in answers:
-                before = last.get(answer.event.step)
-                rows.append(
-                    AuditRow(
-                        answer.seq,
-                        answer.at,
-                        answer.who,
-                        session,
-                        titles.get(session, "?"),
-                        answer.event.step,
-                        answer.event.value,
-                        answer.event.skipped,
-                        before.event.value if before else None,
-                        before.event.skipped if before else False,
-                        before is not None,
-                    )
-                )
-                last[answer.event.step] = answer
-        return sorted(rows, key=lambda r: r.seq)
+        return audit_rows(self.answers_by_session(ref), titles)
 
     def answers(self, ref: str, session_id: str) -> list[StoredAnswer]:
         """Every answer event of a session, oldest first."""

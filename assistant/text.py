@@ -23,3 +23,14 @@ def printable(text: str) -> str:
         else "\ufffd"
         for ch in text
     )
+
+
+#: The longest note (a factor's evidence, a decision's reason) kept in one answer.
+NOTE_MAX = 5_000
+
+
+def check_length(text: str, what: str, limit: int = NOTE_MAX) -> str:
+    """`text` if it fits, else a ValueError saying how long it is and the limit."""
+    if len(text) > limit:
+        raise ValueError(f"the {what} is {len(text)} characters; at most {limit}")
+    return text

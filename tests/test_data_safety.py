@@ -362,3 +362,17 @@ def test_a_backup_of_a_damaged_database_is_refused(store: Store) -> None:
     with pytest.raises(StoreError, match="damaged"):
         store.backup()
     assert make_backup  # the module function is what the store uses
+
+
+def test_answers_have_length_limits_with_a_message() -> None:
+    """issue 6: answers have length limits, with a message saying the length and limit."""
+    from assistant.decisions import DecisionError, make_decision
+    from assistant.steps import AnswerError, FactorStep
+    from assistant.text import NOTE_MAX
+
+    factor = FactorStep(id="f", kind="factor", text="?", label="F", factor="severe_physical_abuse")
+    long = "word " * (NOTE_MAX // 5 + 1)
+    with pytest.raises(AnswerError, match=f"at most {NOTE_MAX}"):
+        factor.check({"status": "absent", "note": long})
+    with pytest.raises(DecisionError, match=f"at most {NOTE_MAX}"):
+        make_decision("low", long, None)

@@ -16,14 +16,14 @@ from assistant.ui.log import ConversationLog
 from assistant.ui.turns import ReplyTurn
 from tests.pilot import fill, start_flow
 
-QUESTIONS = 14
+QUESTIONS = 10
 
 
 @pytest.fixture(autouse=True)
 def small_window(monkeypatch: pytest.MonkeyPatch) -> None:
     """A small window, so that a short flow shows what hundreds of turns would."""
-    monkeypatch.setattr(ConversationLog, "WINDOW", 8)
-    monkeypatch.setattr(ConversationLog, "BATCH", 4)
+    monkeypatch.setattr(ConversationLog, "WINDOW", 4)
+    monkeypatch.setattr(ConversationLog, "BATCH", 2)
 
 
 @pytest.fixture

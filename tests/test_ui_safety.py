@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.store import Store, StoreError
-from assistant.ui import chat as chat_module
+from assistant.ui import drafts as drafts_module
 from assistant.ui.app import create_app
 from assistant.ui.chat import ChatScreen
 from tests.conftest import FIXTURES
@@ -18,7 +18,7 @@ from tests.test_every_flow import answer_current
 @pytest.fixture(autouse=True)
 def visit_plan_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REUNIFY_FLOWS", str(FIXTURES / "only-visit-plan"))
-    monkeypatch.setattr(chat_module, "DRAFT_SECONDS", 0.05)
+    monkeypatch.setattr(drafts_module, "DRAFT_SECONDS", 0.05)
 
 
 async def answer_up_to_notes(pilot) -> ChatScreen:

@@ -11,7 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Static, TextArea
+from textual.widgets import Button, Header, Static
 
 from assistant.child import load_child_replies
 from assistant.classification import CaseClassification, classify_case
@@ -22,14 +22,13 @@ from assistant.store import SessionRecord, Store, StoreError
 from assistant.ui.cards import CardScreen, CardView
 from assistant.ui.chat_keys import CHAT_BINDINGS, KEYS_LINE, KEYS_LINE_PLAIN
 from assistant.ui.decision import DecisionScreen
+from assistant.ui.drafts import DraftKeeping
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
 from assistant.ui.log import ConversationLog, TurnMaker
 from assistant.ui.picker import AnswerPicker
 from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line, panel_text
 from assistant.ui.turns import AssistantTurn, ClassificationTurn, ReplyTurn, SummaryTurn
 
-#: Seconds after the last key press before what is being typed is kept as a draft.
-DRAFT_SECONDS = 1.0
 #: Seconds between tries to save an answer that could not be saved.
 RETRY_SECONDS = 5.0
 
@@ -42,7 +41,7 @@ PANEL_AUDIENCES = ("practitioner", "supervision", "check-in")
 PANEL_MIN_WIDTH = 100
 
 
-class ChatScreen(Screen):
+class ChatScreen(DraftKeeping, Screen):
     """Ask a flow's questions one at a time and keep every answer as it is given."""
 
     CSS_PATH = "chat.tcss"
@@ -302,62 +301,6 @@ class ChatScreen(Screen):
         self._update("#how", how)
         self._show_error("")
         widget.focus()
-
-    # -- drafts: what is typed is kept before it is sent -----------------------
-    def _drafts(self) -> dict[str, str]:
-        try:
-            return self.store.drafts(self.record.ref, self.record.id)
-        except StoreError:
-            return {}
-
-    def _text_widget(self) -> Any:
-        """Where the current answer's words are typed, if anywhere."""
-        found = [w for w in self.query_one("#slot").query("TextInput, DateInput")]
-        return found[-1] if found else None
-
-    def _typed(self) -> str | None:
-        widget = self._text_widget()
-        if widget is None:
-            return None
-        return widget.text if isinstance(widget, TextArea) else widget.value
-
-    def _put_typed(self, text: str) -> None:
-        widget = self._text_widget()
-        if isinstance(widget, TextArea):
-            widget.load_text(text)
-        elif widget is not None:
-            widget.value = text
-
-    @on(TextArea.Changed)
-    @on(Input.Changed)
-    def _typing(self) -> None:
-        step = self.session.current
-        text = self._typed()
-        if step is None or text is None:
-            return
-        self._pending_draft = (step.id, text)
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_SECONDS, self._keep_draft)
-
-    def _keep_draft(self) -> None:
-        """Keep what was typed for a question (after a pause, or on leaving)."""
-        self._draft_timer = None
-        pending, self._pending_draft = self._pending_draft, None
-        if pending is None or self.store.read_only:
-            return
-        step_id, text = pending
-        if not text and step_id not in self._drafts():
-            return
-        try:
-            self.store.save_draft(self.record.ref, self.record.id, step_id, text)
-        except (StoreError, OSError) as exc:
-            self.notify(f"Draft not kept: {exc}", severity="error", markup=False)
-
-    def on_unmount(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._keep_draft()
 
     # -- answering ---------------------------------------------------------
     @on(Submitted)
