@@ -133,9 +133,9 @@ def cmd_case_new(args: argparse.Namespace) -> int:
     record = store.create_case(args.ref, name=name)
     print(f"Created case {record.ref}.")
     if name:
-        kept = "encrypted" if store.encrypted else "NOT encrypted (see 'reunify encrypt')"
+        kept = "encrypted" if store.encrypted else "NOT encrypted: see 'reunify encrypt'"
         print(
-            f"The name is kept only in {store.case_path(record.ref)} ({kept}); lists, "
+            f"The name is kept only in {store.case_path(record.ref)} ({kept}). Lists, "
             "exports and the audit show the reference."
         )
     return 0

@@ -339,7 +339,7 @@ def test_a_name_is_optional_and_kept_only_in_the_case_file(
     db = tmp_path / "db"
     assert main(["--db", str(db), "case", "new", "C-1", "--name", "Sam Example"]) == 0
     out = capsys.readouterr().out
-    assert f"kept only in {db / 'cases' / 'C-1.json'} (NOT encrypted" in out
+    assert f"kept only in {db / 'cases' / 'C-1.json'} (NOT encrypted: see" in out
     assert "Sam Example" not in (db / "index.json").read_text()
     assert Store(db).case_name("C-1") == "Sam Example"
     assert main(["--db", str(db), "cases", "--json"]) == 0

@@ -92,7 +92,7 @@ async def test_a_second_window_says_it_is_read_only_and_keeps_data_safe(tmp_path
     second.claim_for_app()
     async with create_app(second, select="C-1").run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert "READ-ONLY" in pilot.app.sub_title
+        assert "READ-ONLY" in pilot.app.screen.sub_title
         assert any("read-only" in n.message for n in pilot.app._notifications)
         home = pilot.app.screen
         home.query_one("#new-case").value = "C-2"

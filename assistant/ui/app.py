@@ -64,7 +64,6 @@ class ReunifyApp(App[None]):
         for warning in self.store.warnings:
             self.notify(warning, title="Permissions", severity="warning", markup=False)
         if self.store.read_only:
-            self.sub_title = "READ-ONLY: another window has this database open"
             self.notify(
                 "Another Reunify window has this database open, so this one is read-only: "
                 "you can look, not change. Close the other window to work here.",

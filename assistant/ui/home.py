@@ -82,6 +82,8 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.title = "Reunify"
         self.sub_title = "guided reunification practice"
+        if self.store.read_only:
+            self.sub_title = "READ-ONLY (another window has this database open)"
         self._fill_flows()
         self._fill_cases()
         self.query_one("#cases", OptionList).focus()
