@@ -252,7 +252,7 @@ def _run_app(store, select: str | None) -> int:
 
     store.claim_for_app()  # a second window on the same database is read-only
     store.automatic_backup()
-    create_app(store, select=select).run()
+    create_app(store, select=select, lazy=True).run()
     return 0
 
 

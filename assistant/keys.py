@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from assistant.crypto import DEFAULT_COST, CryptoError, Sealer, is_sealed
-from assistant.storage import DamagedFileError, dumps, parse_document, write_atomic
+from assistant.storage import DamagedFileError, dumps, looks_sealed, parse_document, write_atomic
 
 KEY_FILE = "key.json"
 
@@ -25,7 +25,7 @@ class SealedCodec:
     not yet sealed are still read; once done, a plain file is refused.
     """
 
-    def __init__(self, sealer: Sealer, converting: bool = False) -> None:
+    def __init__(self, sealer: Any, converting: bool = False) -> None:
         self.sealer = sealer
         self.converting = converting
 
@@ -33,14 +33,11 @@ class SealedCodec:
         return self.sealer.seal(data, name.encode("utf-8"))
 
     def decode(self, raw: bytes, name: str) -> bytes:
-        if not is_sealed(raw):
+        if not looks_sealed(raw):
             if self.converting:
                 return raw
             raise ValueError("it is not encrypted, but this database is")
-        try:
-            return self.sealer.open(raw, name.encode("utf-8"))
-        except CryptoError as exc:
-            raise ValueError(str(exc)) from None
+        return self.sealer.open(raw, name.encode("utf-8"))  # SealBroken is a ValueError
 
     def __repr__(self) -> str:
         return "SealedCodec(<key not shown>)"
@@ -56,6 +53,8 @@ def is_encrypted(root: Path) -> bool:
 
 def unlock(root: Path, passphrase: str) -> SealedCodec:
     """The codec for an encrypted database; `CryptoError` for a wrong passphrase."""
+    from assistant.crypto import CryptoError, Sealer
+
     try:
         stored = json.loads(key_path(root).read_bytes())
         header, state = stored["key"], stored["state"]
@@ -64,16 +63,18 @@ def unlock(root: Path, passphrase: str) -> SealedCodec:
     return SealedCodec(Sealer.unlock(header, passphrase), converting=state == "converting")
 
 
-def encrypt_database(root: Path, passphrase: str, cost: tuple[int, int, int] = DEFAULT_COST):
+def encrypt_database(root: Path, passphrase: str, cost: tuple[int, int, int] | None = None):
     """Seal every document and backup of a plain database with a new key.
 
     The key file is written first (marked `converting`), then each file is sealed
     atomically, then the key file is marked done: a crash part way leaves a
     database that opens with the passphrase and finishes the job.
     """
+    from assistant.crypto import DEFAULT_COST, CryptoError, Sealer
+
     if is_encrypted(root):
         raise CryptoError(f"{root} is already encrypted")
-    sealer, header = Sealer.create(passphrase, cost)
+    sealer, header = Sealer.create(passphrase, cost or DEFAULT_COST)
     codec = SealedCodec(sealer, converting=True)
     write_atomic(key_path(root), dumps({"key": header, "state": "converting"}))
     finish_encryption(root, codec)
@@ -86,7 +87,7 @@ def finish_encryption(root: Path, codec: SealedCodec) -> None:
 
     for path in [*database_files(root), *backups(root)]:
         raw = path.read_bytes()
-        if is_sealed(raw):
+        if looks_sealed(raw):
             continue
         name = "backup" if path.parent.name == "backups" else path.name
         if name != "backup":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assistant.runner import AnswerEvent
+from assistant.events import AnswerEvent
 
 REF_RULE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 

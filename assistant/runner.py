@@ -13,20 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from assistant.events import AnswerEvent
 from assistant.flows import Flow
+
+__all__ = ["AnswerEvent", "FlowSession", "RunnerError", "Turn"]
 
 
 class RunnerError(ValueError):
     """An action that the session cannot take in its present state."""
-
-
-@dataclass(frozen=True)
-class AnswerEvent:
-    """One answer given (or one optional question skipped) in a session."""
-
-    step: str
-    value: Any = None
-    skipped: bool = False
 
 
 @dataclass(frozen=True)

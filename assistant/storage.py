@@ -46,14 +46,20 @@ class PlainCodec:
         return data
 
     def decode(self, raw: bytes, name: str) -> bytes:
-        from assistant.crypto import is_sealed
-
-        if is_sealed(raw):
+        if looks_sealed(raw):
             raise ValueError("it is encrypted, but this database has no key file (key.json)")
         return raw
 
 
 PLAIN = PlainCodec()
+
+#: How a sealed file begins (see `assistant.crypto.MAGIC`); checked here without
+#: importing the cryptography library, which an unencrypted database never needs.
+SEALED_PREFIX = b"RNFY-SEALED-"
+
+
+def looks_sealed(raw: bytes) -> bool:
+    return raw.startswith(SEALED_PREFIX)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -81,7 +87,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def dumps(document: dict[str, Any]) -> bytes:
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8")
 
 
@@ -116,17 +122,28 @@ def read_document(path: Path, codec: Codec = PLAIN) -> dict[str, Any] | None:
 
 
 class AtomicJSONStorage(Storage):
-    """TinyDB storage: read the whole (small) file, write it back atomically."""
+    """TinyDB storage: read the whole file once, write it back atomically.
 
-    def __init__(self, path: str | Path, codec: Codec = PLAIN) -> None:
+    One instance serves one short operation under the database's lock, so the
+    document it read (or was given, already checked) is kept and not parsed again
+    for each of TinyDB's reads: a save costs one parse and one write.
+    """
+
+    def __init__(
+        self, path: str | Path, codec: Codec = PLAIN, document: dict[str, Any] | None = None
+    ) -> None:
         self.path = Path(path)
         self.codec = codec
+        self._document = document
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        return read_document(self.path, self.codec)
+        if self._document is None:
+            self._document = read_document(self.path, self.codec)
+        return self._document
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         write_atomic(self.path, self.codec.encode(dumps(data), self.path.name))
+        self._document = data
 
     def close(self) -> None:
         pass

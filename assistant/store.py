@@ -24,7 +24,7 @@ from typing import Any
 from tinydb import Query, TinyDB
 
 from assistant.backups import automatic_backup, make_backup, newest_good_backup, read_all
-from assistant.crypto import CryptoError
+from assistant.events import AnswerEvent
 from assistant.keys import finish_encryption, is_encrypted, unlock
 from assistant.migrations import SCHEMA_VERSION, migrate, schema_version
 from assistant.permissions import DIR_MODE, tighten_permissions
@@ -41,7 +41,6 @@ from assistant.records import (
     current_user,
     now,
 )
-from assistant.runner import AnswerEvent
 from assistant.storage import (
     PLAIN,
     AtomicJSONStorage,
@@ -122,6 +121,8 @@ class Store:
             return PLAIN
         if passphrase is None:
             raise PassphraseNeeded(f"{self.root} is encrypted: a passphrase is needed to open it")
+        from assistant.crypto import CryptoError
+
         try:
             codec = unlock(self.root, passphrase)
         except CryptoError as exc:
@@ -185,8 +186,8 @@ class Store:
         if write and self.read_only:
             raise StoreError(READ_ONLY)
         with self._lock(write):
-            self._read(path)  # refuse a damaged file before TinyDB can write over it
-            db = TinyDB(path, storage=AtomicJSONStorage, codec=self.codec)
+            document = self._read(path)  # a damaged file is refused before TinyDB sees it
+            db = TinyDB(path, storage=AtomicJSONStorage, codec=self.codec, document=document)
             try:
                 yield db
             except OSError as exc:

@@ -211,3 +211,23 @@ async def test_palette_offers_every_action_of_the_screen(
         chat = await start_flow(pilot, "Visit plan (test)")
         titles = {c.title for c in pilot.app.get_system_commands(chat)}
         assert {"Change previous", "Skip", "Why?", "Decide", "Leave", "Help"} <= titles
+
+
+async def test_flows_load_after_the_first_screen(tmp_path: Path, fixture_flows: None) -> None:
+    """issue 7: the first screen does not wait for the flows; they arrive just after."""
+    import asyncio
+
+    store = Store(tmp_path / "db")
+    store.create_case("C-1")
+    app = create_app(store, select="C-1", lazy=True)
+    async with app.run_test(size=SIZE) as pilot:
+        flows = app.screen.query_one("#flows")
+        for _ in range(200):
+            if app.library is not None:
+                break
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        assert app.library is not None
+        titles = [str(flows.get_option_at_index(i).prompt) for i in range(flows.option_count)]
+        assert "  Visit plan (test)" in titles
+        assert "Loading the flows…" not in titles

@@ -20,9 +20,6 @@ PASS = "correct horse battery"
 def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     """A cheap scrypt cost so the tests stay fast (the real default is much higher)."""
     monkeypatch.setattr(crypto, "DEFAULT_COST", (2**10, 8, 1))
-    import assistant.keys as keys
-
-    monkeypatch.setattr(keys, "DEFAULT_COST", (2**10, 8, 1))
 
 
 def stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
@@ -117,3 +114,19 @@ def test_backup_and_restore_of_an_encrypted_database(
     stdin(monkeypatch, f"{PASS}\n")
     assert main(["--db", str(db), "restore", str(path)]) == 0
     assert [c.ref for c in Store(db, passphrase=PASS).cases()] == ["A-1"]
+
+
+def test_a_plain_database_never_imports_the_cryptography_library() -> None:
+    """Opening an unencrypted database stays quick: the sealed-file check needs no crypto."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tempfile, pathlib\n"
+        "from assistant.store import Store\n"
+        "Store(pathlib.Path(tempfile.mkdtemp()) / 'db').create_case('C-1')\n"
+        "print('cryptography' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    assert crypto.MAGIC.startswith(__import__("assistant.storage").storage.SEALED_PREFIX)

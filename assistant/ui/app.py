@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from assistant.flows import FlowLibrary, default_library
 from assistant.settings import load_settings, save_setting
 from assistant.store import Store
 from assistant.ui.help import HelpScreen, binding_rows
 from assistant.ui.home import HomeScreen
 from assistant.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
+
+if TYPE_CHECKING:
+    from assistant.flows import FlowLibrary
 
 
 class ReunifyApp(App[None]):
@@ -49,7 +52,10 @@ class ReunifyApp(App[None]):
         ),
     ]
 
-    def __init__(self, store: Store, library: FlowLibrary, select: str | None = None) -> None:
+    def __init__(
+        self, store: Store, library: FlowLibrary | None, select: str | None = None
+    ) -> None:
+        """`library` None: the flows load in the background after the first paint."""
         super().__init__()
         self.store = store
         self.library = library
@@ -61,6 +67,8 @@ class ReunifyApp(App[None]):
         self.theme = saved if saved in self.available_themes else DEFAULT_THEME
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(HomeScreen(self.store, self.library, self.select))
+        if self.library is None:
+            self.call_after_refresh(self._load_library)
         for warning in self.store.warnings:
             self.notify(warning, title="Permissions", severity="warning", markup=False)
         if self.store.read_only:
@@ -72,6 +80,23 @@ class ReunifyApp(App[None]):
                 timeout=20,
                 markup=False,
             )
+
+    def _load_library(self) -> None:
+        """Parse the flows in a thread once the first screen is painted."""
+
+        def load() -> None:
+            from assistant.flows import default_library
+
+            library = default_library()
+            self.call_from_thread(self._library_ready, library)
+
+        self.run_worker(load, thread=True, name="load-flows", exit_on_error=False)
+
+    def _library_ready(self, library: FlowLibrary) -> None:
+        self.library = library
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.library_loaded(library)
 
     def _remember_theme(self, theme: Theme) -> None:
         save_setting("theme", theme.name)
@@ -128,6 +153,11 @@ class ReunifyApp(App[None]):
         )
 
 
-def create_app(store: Store, select: str | None = None) -> ReunifyApp:
-    """The one app factory, used by the command line and the tests."""
+def create_app(store: Store, select: str | None = None, lazy: bool = False) -> ReunifyApp:
+    """The one app factory, used by the command line and the tests. `lazy` loads the
+    flows after the first screen is painted (the command line does; tests need not)."""
+    if lazy:
+        return ReunifyApp(store, None, select)
+    from assistant.flows import default_library
+
     return ReunifyApp(store, default_library(), select)

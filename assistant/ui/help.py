@@ -10,7 +10,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from assistant.ui.dialog import Dialog
-from assistant.ui.inputs import HOW_TO_ANSWER
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
@@ -42,6 +41,8 @@ class HelpScreen(Dialog[None]):
             if tooltip:
                 text.append(f" — {tooltip}", style="dim")
         text.append("\n\nAnswering questions\n", style="bold")
+        from assistant.ui.inputs import HOW_TO_ANSWER  # only when help is shown
+
         for how in HOW_TO_ANSWER.values():
             text.append(f"\n• {how}")
         text.append("\n\nctrl+p opens the command palette: every action by name.")

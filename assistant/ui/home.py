@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,10 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from assistant.flows import FlowLibrary
 from assistant.store import CaseRefError, Store, StoreError
-from assistant.ui.chat import ChatScreen, open_session
 from assistant.ui.stamps import when
+
+if TYPE_CHECKING:
+    from assistant.flows import FlowLibrary
 
 PURPOSES = {
     "practitioner": "Assessing",
@@ -58,7 +61,10 @@ class HomeScreen(Screen):
         ),
     ]
 
-    def __init__(self, store: Store, library: FlowLibrary, select: str | None = None) -> None:
+    def __init__(
+        self, store: Store, library: FlowLibrary | None, select: str | None = None
+    ) -> None:
+        """`library` None: the flows are still loading (see `library_loaded`)."""
         super().__init__()
         self.store = store
         self.library = library
@@ -84,9 +90,20 @@ class HomeScreen(Screen):
         self.sub_title = "guided reunification practice"
         if self.store.read_only:
             self.sub_title = "READ-ONLY (another window has this database open)"
-        self._fill_flows()
         self._fill_cases()
         self.query_one("#cases", OptionList).focus()
+        if self.library is None:
+            self.query_one("#flows", OptionList).add_option(
+                Option("Loading the flows…", disabled=True)
+            )
+        else:
+            self.library_loaded(self.library)
+
+    def library_loaded(self, library: FlowLibrary) -> None:
+        """The flows are ready: offer them, and say if some files could not be loaded."""
+        self.library = library
+        self.query_one("#flows", OptionList).clear_options()
+        self._fill_flows()
         if self.library.problems:
             count = len(self.library.problems)
             self.notify(
@@ -160,6 +177,8 @@ class HomeScreen(Screen):
         if self.ref is None:
             self.notify("Create or choose a case first.", severity="warning")
             return
+        if self._waiting():
+            return
         from assistant.ui.case import CaseScreen
 
         self.app.push_screen(CaseScreen(self.store, self.library, self.ref))
@@ -169,6 +188,10 @@ class HomeScreen(Screen):
         if self.ref is None or event.option.id is None:
             return
         record = self.store.session(self.ref, event.option.id)
+        if self._waiting():
+            return
+        from assistant.ui.chat import open_session
+
         open_session(self, self.store, self.library, record)
 
     @on(OptionList.OptionSelected, "#flows")
@@ -182,7 +205,16 @@ class HomeScreen(Screen):
         except (StoreError, OSError) as exc:
             self.notify(f"Cannot start: {exc}", severity="error", markup=False)
             return
+        from assistant.ui.chat import ChatScreen
+
         self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
+
+    def _waiting(self) -> bool:
+        """True (and says so) while the flows are still loading."""
+        if self.library is None:
+            self.notify("One moment: the flows are still loading.", markup=False)
+            return True
+        return False
 
     def action_new_case(self) -> None:
         self.query_one("#new-case", Input).focus()

@@ -1,0 +1,282 @@
+"""Reunify's benchmarks: how fast it opens, answers, opens a card, saves and classifies.
+
+    python benchmarks/run.py [--quick] --json
+
+prints one JSON object (see the README, "Benchmarks"). Each figure of the app is
+measured in the same run as its floor (a bare Textual app, early turns, one
+case), so the ratios hold on a noisy machine. Medians unless named otherwise.
+Targets are read from this output, never asserted in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+TARGETS = {
+    "first_screen_ratio": 1.3,
+    "answer_to_turn_ms_p95": 100,
+    "answer_p95_over_early_p50": 1.5,
+    "card_open_ms": 300,
+    "save_answer_ms_30_cases": 15,
+    "save_30_over_1": 1.5,
+    "classify_ms": 5,
+}
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+# -- start-up -----------------------------------------------------------------
+def first_screen(kind: str, db: Path, runs: int) -> float:
+    """Median seconds from launching a process to its first screen painted."""
+    times = []
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for _ in range(runs):
+        started = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, str(HERE / "first_screen.py"), kind, str(db)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=60,
+        )
+        assert out.stdout.strip(), out.stderr
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+# -- a long conversation ---------------------------------------------------------
+def long_flow(folder: Path, questions: int) -> None:
+    """A flow of `questions` free-text questions, each a short Markdown turn."""
+    lines = ['id = "long"', 'title = "Long"', 'audience = "practitioner"', "stages = [1]"]
+    lines.append('intro = "A long session, for the benchmark."')
+    for i in range(questions):
+        lines += ["", "[[steps]]", f'id = "q{i}"', 'kind = "text"', f'label = "Question {i}"']
+        lines.append(
+            f'text = """**Question {i}.** What did you see on the visit?\n\n'
+            '- who was there\n- what the parent said\n"""'
+        )
+    (folder / "long.toml").write_text("\n".join(lines) + "\n")
+
+
+async def answer_to_turn(db: Path, questions: int) -> list[float]:
+    """Milliseconds from an answer sent to the next assistant turn painted, per turn."""
+    from assistant.store import Store
+    from assistant.ui.app import create_app
+    from assistant.ui.inputs import Submitted
+    from assistant.ui.log import ConversationLog
+
+    store = Store(db)
+    store.create_case("BENCH-1")
+    app = create_app(store, select="BENCH-1")
+    times: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        flows = app.screen.query_one("#flows")
+        flows.focus()
+        flows.highlighted = next(
+            i for i in range(flows.option_count) if flows.get_option_at_index(i).id == "long"
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        chat = app.screen
+        log = chat.query_one(ConversationLog)
+        for i in range(questions - 1):
+            widget = chat._input
+            asked = log.turn_count
+            painted = asyncio.Event()
+            started = time.perf_counter()
+            widget.post_message(Submitted(widget, f"Answer {i}: the parent was calm."))
+            # the reply and the next question are in the log, the next input is in place
+            while log.turn_count < asked + 2 or chat._input is widget or not chat._input.is_mounted:
+                await asyncio.sleep(0.0005)
+            app.call_after_refresh(painted.set)
+            await painted.wait()
+            times.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0.005)  # let timers (draft, clock) settle between answers
+    return times
+
+
+async def card_open(db: Path, runs: int) -> float:
+    """Milliseconds to open a typical card (50–80 lines) over the home screen, painted."""
+    from assistant.store import Store
+    from assistant.ui.app import create_app
+    from assistant.ui.cards import CardScreen
+
+    app = create_app(Store(db))
+    times = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(runs):
+            painted = asyncio.Event()
+            started = time.perf_counter()
+            await app.push_screen(CardScreen(("capacity-to-change",)))
+            app.call_after_refresh(painted.set)
+            await painted.wait()
+            times.append((time.perf_counter() - started) * 1000)
+            app.pop_screen()
+            await pilot.pause()
+    return statistics.median(times)
+
+
+# -- the store -----------------------------------------------------------------
+def build_caseload(db: Path, cases: int, events: int) -> None:
+    """`cases` cases with `events` answer events each, written straight to the files
+    (building them answer by answer would take minutes and measure nothing new)."""
+    from assistant.migrations import SCHEMA_VERSION
+    from assistant.store import Store
+
+    store = Store(db)
+    for n in range(cases):
+        store.create_case(f"CASE-{n:02d}")
+    for n in range(cases):
+        path = store.case_path(f"CASE-{n:02d}")
+        document = json.loads(path.read_text())
+        document["meta"]["1"]["schema_version"] = SCHEMA_VERSION
+        document["sessions"] = {
+            str(s + 1): {
+                "id": f"s{s}",
+                "flow_id": "future-harm-factors",
+                "flow_title": "Factors",
+                "started_at": "2026-01-01T10:00:00+00:00",
+                "started_by": "bench",
+                "finished_at": None,
+            }
+            for s in range(50)
+        }
+        document["answers"] = {
+            str(i + 1): {
+                "session": f"s{i % 50}",
+                "step": f"q{i % 60}",
+                "value": {"status": "being_addressed", "note": f"Evidence line {i} from a visit"},
+                "skipped": False,
+                "at": "2026-01-01T10:00:00+00:00",
+                "who": "bench",
+            }
+            for i in range(events)
+        }
+        path.write_text(json.dumps(document))
+
+
+def save_answer(db: Path, runs: int) -> float:
+    """Median milliseconds to store one answer in CASE-00 (fsync included)."""
+    from assistant.runner import AnswerEvent
+    from assistant.store import Store
+
+    store = Store(db)
+    times = []
+    for i in range(runs):
+        event = AnswerEvent(f"q{i % 60}", {"status": "absent", "note": "Seen"}, False)
+        started = time.perf_counter()
+        store.record("CASE-00", "s1", event)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def classify(runs: int) -> float:
+    """Median milliseconds for one classification of a full input (the demo case's)."""
+    from assistant.classification import classify_case
+    from assistant.demo import write_demo
+    from assistant.flows import default_library
+    from assistant.risk import classify as engine
+    from assistant.store import Store
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "db")
+        library = default_library()
+        record = write_demo(store, library)
+        data = classify_case(store, library, record.ref).inputs.data
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        engine(data)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and turns (a smoke run)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the default)")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    starts = 3 if quick else 7
+    questions = 80 if quick else 301
+    late = (60, 79) if quick else (280, 300)
+    events = 600 if quick else 3000
+    with tempfile.TemporaryDirectory(prefix="reunify-bench-") as folder:
+        base = Path(folder)
+        os.environ["REUNIFY_SETTINGS"] = str(base / "settings.json")
+        os.environ["REUNIFY_USER"] = "bench"
+        home_db = base / "home"
+        build_caseload(home_db, 15, 200)
+        result: dict[str, object] = {}
+        result["bare_textual_first_screen_s"] = round(first_screen("bare", home_db, starts), 3)
+        result["first_screen_s"] = round(first_screen("app", home_db, starts), 3)
+
+        flows = base / "flows"
+        flows.mkdir()
+        long_flow(flows, questions)
+        os.environ["REUNIFY_FLOWS"] = str(flows)
+        turns = asyncio.run(answer_to_turn(base / "long", questions))
+        del os.environ["REUNIFY_FLOWS"]
+        late_turns = turns[late[0] - 1 : late[1]]
+        result["answer_to_turn_ms_p50"] = round(statistics.median(late_turns), 1)
+        result["answer_to_turn_ms_p95"] = round(percentile(late_turns, 95), 1)
+        result["answer_to_turn_ms_early_p50"] = round(statistics.median(turns[:20]), 1)
+        result["answer_turns_measured"] = f"{late[0]}-{late[1]} of {len(turns)}"
+
+        result["card_open_ms"] = round(asyncio.run(card_open(home_db, 5 if quick else 15)), 1)
+
+        one, thirty = base / "one", base / "thirty"
+        build_caseload(one, 1, events)
+        build_caseload(thirty, 30, events)
+        runs = 15 if quick else 40
+        result["save_answer_ms_1_case"] = round(save_answer(one, runs), 2)
+        result["save_answer_ms_30_cases"] = round(save_answer(thirty, runs), 2)
+        result["events_per_case"] = events
+        result["classify_ms"] = round(classify(50 if quick else 300), 3)
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["quick"] = quick
+    result["targets_met"] = targets_met(result)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def targets_met(r: dict) -> dict[str, bool]:
+    """Each target of issue 7, read from the figures above."""
+    return {
+        "first_screen_s <= 1.3 x bare": r["first_screen_s"]
+        <= TARGETS["first_screen_ratio"] * r["bare_textual_first_screen_s"],
+        "answer_to_turn_ms_p95 <= 100": r["answer_to_turn_ms_p95"]
+        <= TARGETS["answer_to_turn_ms_p95"],
+        "answer_to_turn_ms_p95 <= 1.5 x early p50": r["answer_to_turn_ms_p95"]
+        <= TARGETS["answer_p95_over_early_p50"] * r["answer_to_turn_ms_early_p50"],
+        "card_open_ms <= 300": r["card_open_ms"] <= TARGETS["card_open_ms"],
+        "save_answer_ms_30_cases <= 15": r["save_answer_ms_30_cases"]
+        <= TARGETS["save_answer_ms_30_cases"],
+        "save_answer_ms_30_cases <= 1.5 x 1 case": r["save_answer_ms_30_cases"]
+        <= TARGETS["save_30_over_1"] * r["save_answer_ms_1_case"],
+        "classify_ms <= 5": r["classify_ms"] <= TARGETS["classify_ms"],
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
