@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from assistant.answer_log import SUFFIX, as_document, read_log, rows_of, write_log
 from assistant.migrations import Documents, schema_version
 from assistant.storage import PLAIN, Codec, DamagedFileError, dumps, parse_document, write_atomic
 
@@ -41,19 +42,34 @@ def backup_dir(root: Path) -> Path:
 
 
 def database_files(root: Path) -> list[Path]:
-    """The database's documents: the index and every case file."""
+    """The database's files: the index, every case file and every case's answer log."""
     files = [root / "index.json"] if (root / "index.json").exists() else []
-    return files + sorted((root / "cases").glob("*.json"))
+    cases = root / "cases"
+    return files + sorted([*cases.glob("*.json"), *cases.glob(f"*{SUFFIX}")])
 
 
 def read_all(root: Path, codec: Codec = PLAIN) -> Documents:
-    """Every document, by name relative to the database; `DamagedFileError` if any is."""
+    """Every document (an answer log as one too), by name relative to the database;
+    `DamagedFileError` if any is damaged."""
     documents: Documents = {}
     for path in database_files(root):
-        documents[path.relative_to(root).as_posix()] = parse_document(
-            path, path.read_bytes(), codec
-        )
+        name = path.relative_to(root).as_posix()
+        if name.endswith(SUFFIX):
+            documents[name] = as_document(read_log(path, codec))
+        else:
+            documents[name] = parse_document(path, path.read_bytes(), codec)
     return documents
+
+
+def write_all(root: Path, documents: Documents, codec: Codec = PLAIN) -> None:
+    """Write documents back as files, each atomically (answer logs as logs)."""
+    (root / "cases").mkdir(mode=0o700, exist_ok=True)
+    for name, document in documents.items():
+        target = root / name
+        if name.endswith(SUFFIX):
+            write_log(target, rows_of(document), codec)
+        else:
+            write_atomic(target, codec.encode(dumps(document), target.name))
 
 
 def make_backup(root: Path, codec: Codec, reason: str, stamp: datetime | None = None) -> Path:
@@ -115,7 +131,7 @@ def _safe_name(name: Any) -> bool:
     return (
         isinstance(name, str)
         and name.startswith("cases/")
-        and name.endswith(".json")
+        and (name.endswith(".json") or name.endswith(SUFFIX))
         and "/" not in name[len("cases/") :]
         and ".." not in name
     )
@@ -164,8 +180,5 @@ def restore(root: Path, path: Path, codec: Codec = PLAIN) -> Backup:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         for current in database_files(root):
             current.rename(current.with_name(f"{current.name}.damaged-{stamp}"))
-    (root / "cases").mkdir(mode=0o700, exist_ok=True)
-    for name, document in documents.items():
-        target = root / name
-        write_atomic(target, codec.encode(dumps(document), target.name))
+    write_all(root, documents, codec)
     return info

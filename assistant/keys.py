@@ -83,9 +83,13 @@ def encrypt_database(root: Path, passphrase: str, cost: tuple[int, int, int] | N
 
 def finish_encryption(root: Path, codec: SealedCodec) -> None:
     """Seal whatever is still plain, then mark the key file done."""
+    from assistant.answer_log import SUFFIX, read_log, write_log
     from assistant.backups import backups, database_files
 
     for path in [*database_files(root), *backups(root)]:
+        if path.name.endswith(SUFFIX):
+            write_log(path, read_log(path, codec), codec)  # every line sealed
+            continue
         raw = path.read_bytes()
         if looks_sealed(raw):
             continue

@@ -9,6 +9,9 @@ History:
   answers and decisions).
 - 2: a case can be archived (`archived_at` in the index) and can hold drafts
   (answers typed but not yet sent) and an optional name, in its own file.
+- 3: a case's answers move out of its file into an append-only log beside it,
+  `cases/<REF>.answers.jsonl` (carried here as a document named so), so that
+  saving an answer no longer rewrites the case.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: how a case's answer log is named beside its file
+LOG_SUFFIX = ".answers.jsonl"
 
 Documents = dict[str, dict[str, Any]]
 
@@ -49,8 +54,18 @@ def _1_to_2(documents: Documents) -> Documents:
     return documents
 
 
+def _2_to_3(documents: Documents) -> Documents:
+    for name in [n for n in documents if n.startswith("cases/") and n.endswith(".json")]:
+        answers = documents[name].pop("answers", {})
+        documents[name.removesuffix(".json") + LOG_SUFFIX] = {"answers": answers}
+    for name, document in documents.items():
+        if not name.endswith(LOG_SUFFIX):
+            _set_version(document, 3)
+    return documents
+
+
 #: from version → the function that brings documents to the next version
-MIGRATIONS: dict[int, Callable[[Documents], Documents]] = {1: _1_to_2}
+MIGRATIONS: dict[int, Callable[[Documents], Documents]] = {1: _1_to_2, 2: _2_to_3}
 
 
 def migrate(documents: Documents, version: int) -> Documents:

@@ -23,7 +23,15 @@ from typing import Any
 
 from tinydb import Query, TinyDB
 
-from assistant.backups import automatic_backup, make_backup, newest_good_backup, read_all
+from assistant import answer_log
+from assistant.answer_log import log_path
+from assistant.backups import (
+    automatic_backup,
+    make_backup,
+    newest_good_backup,
+    read_all,
+    write_all,
+)
 from assistant.events import AnswerEvent
 from assistant.keys import finish_encryption, is_encrypted, unlock
 from assistant.migrations import SCHEMA_VERSION, migrate, schema_version
@@ -46,9 +54,7 @@ from assistant.storage import (
     AtomicJSONStorage,
     Codec,
     DamagedFileError,
-    dumps,
     read_document,
-    write_atomic,
 )
 
 __all__ = [
@@ -100,6 +106,7 @@ class Store:
         self.user = user or current_user()
         self.read_only = False
         self._app_lock: int | None = None
+        self._logs = answer_log.LogCache()
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"{self.root} is a file; the database is a folder (see --db)")
         try:
@@ -158,9 +165,7 @@ class Store:
             except DamagedFileError as exc:
                 raise StoreError(self._damaged(exc)) from None
             make_backup(self.root, self.codec, f"before-schema-{SCHEMA_VERSION}")
-            for name, document in migrate(documents, version).items():
-                path = self.root / name
-                write_atomic(path, self.codec.encode(dumps(document), path.name))
+            write_all(self.root, migrate(documents, version), self.codec)
 
     def _damaged(self, exc: DamagedFileError) -> str:
         good = newest_good_backup(self.root, self.codec)
@@ -187,13 +192,19 @@ class Store:
             raise StoreError(READ_ONLY)
         with self._lock(write):
             document = self._read(path)  # a damaged file is refused before TinyDB sees it
-            db = TinyDB(path, storage=AtomicJSONStorage, codec=self.codec, document=document)
-            try:
+            with self._tinydb(path, document) as db:
                 yield db
-            except OSError as exc:
-                raise StoreError(f"not saved: {exc.strerror or exc}; nothing was changed") from None
-            finally:
-                db.close()
+
+    @contextmanager
+    def _tinydb(self, path: Path, document: dict[str, Any] | None) -> Iterator[TinyDB]:
+        """TinyDB on a file already read (and checked); the caller holds the lock."""
+        db = TinyDB(path, storage=AtomicJSONStorage, codec=self.codec, document=document)
+        try:
+            yield db
+        except OSError as exc:
+            raise StoreError(f"not saved: {exc.strerror or exc}; nothing was changed") from None
+        finally:
+            db.close()
 
     @contextmanager
     def _lock(self, write: bool) -> Iterator[None]:
@@ -310,6 +321,7 @@ class Store:
         with self._db(self.index_path, write=True) as db:
             db.table("cases").remove(Query().ref == ref)
             self.case_path(ref).unlink(missing_ok=True)
+            log_path(self.case_path(ref)).unlink(missing_ok=True)
 
     # -- sessions and answers ----------------------------------------------
     def start_session(self, ref: str, flow_id: str, flow_title: str) -> SessionRecord:
@@ -337,7 +349,7 @@ class Store:
         self.case(ref)
         document = self._read(self.case_path(ref)) or {}
         counts: dict[str, int] = {}
-        for answer in document.get("answers", {}).values():
+        for answer in self._log(ref):
             counts[answer["session"]] = counts.get(answer["session"], 0) + 1
         rows = sorted(document.get("sessions", {}).items(), key=lambda kv: int(kv[0]))
         records = [self._record(ref, row, counts.get(row["id"], 0)) for _, row in rows]
@@ -363,23 +375,38 @@ class Store:
         )
 
     def record(self, ref: str, session_id: str, event: AnswerEvent) -> StoredAnswer:
-        """Keep one answer event; it is on disk when this returns."""
+        """Keep one answer event; it is on disk when this returns.
+
+        The answer is appended to the case's answer log (one short synced write,
+        whatever the size of the case); a draft kept for the question is dropped.
+        """
         at = self.clock()
-        with self._db(self.case_path(ref), write=True) as db:
-            self._session_row(db, ref, session_id)
-            seq = db.table("answers").insert(
-                {
-                    "session": session_id,
-                    "step": event.step,
-                    "value": event.value,
-                    "skipped": event.skipped,
-                    "at": at,
-                    "who": self.user,
-                }
-            )
-            drafts = db.table("drafts")
-            if len(drafts):
-                drafts.remove((Query().session == session_id) & (Query().step == event.step))
+        row = {
+            "session": session_id,
+            "step": event.step,
+            "value": event.value,
+            "skipped": event.skipped,
+            "at": at,
+            "who": self.user,
+        }
+        if self.read_only:
+            raise StoreError(READ_ONLY)
+        path = self.case_path(ref)
+        with self._lock(True):
+            document = self._read(path) or {}
+            if not any(s.get("id") == session_id for s in document.get("sessions", {}).values()):
+                raise StoreError(f"case {ref!r} has no session {session_id!r}")
+            try:
+                seq = answer_log.append(log_path(path), row, self.codec)
+            except DamagedFileError as exc:
+                raise StoreError(self._damaged(exc)) from None
+            except OSError as exc:
+                raise StoreError(f"not saved: {exc.strerror or exc}; nothing was changed") from None
+            drafts = document.get("drafts", {}).values()
+            if any(d.get("session") == session_id and d.get("step") == event.step for d in drafts):
+                with self._tinydb(path, document) as db:
+                    where = (Query().session == session_id) & (Query().step == event.step)
+                    db.table("drafts").remove(where)
         return StoredAnswer(event, at, self.user, seq)
 
     def save_draft(self, ref: str, session_id: str, step: str, text: str) -> None:
@@ -414,15 +441,21 @@ class Store:
 
     def answers_by_session(self, ref: str) -> dict[str, list[StoredAnswer]]:
         """Every answer event of the case, oldest first, by session (one read of the file)."""
-        document = self._read(self.case_path(ref)) or {}
-        rows = sorted(document.get("answers", {}).items(), key=lambda kv: int(kv[0]))
         grouped: dict[str, list[StoredAnswer]] = {}
-        for key, r in rows:
-            event = AnswerEvent(r["step"], r["value"], r["skipped"])
+        for r in self._log(ref):
+            event = AnswerEvent(r["step"], r.get("value"), r["skipped"])
             grouped.setdefault(r["session"], []).append(
-                StoredAnswer(event, r["at"], r["who"], int(key))
+                StoredAnswer(event, r["at"], r["who"], r["seq"])
             )
         return grouped
+
+    def _log(self, ref: str) -> list[dict[str, Any]]:
+        """The case's answer log, read once and then only its new lines (it is only
+        ever appended to; a log replaced whole, by a restore, is read again)."""
+        try:
+            return self._logs.read(log_path(self.case_path(ref)), self.codec)
+        except DamagedFileError as exc:
+            raise StoreError(self._damaged(exc)) from None
 
     def events(self, ref: str, session_id: str) -> list[AnswerEvent]:
         return [a.event for a in self.answers(ref, session_id)]

@@ -140,6 +140,7 @@ async def card_open(db: Path, runs: int) -> float:
 def build_caseload(db: Path, cases: int, events: int) -> None:
     """`cases` cases with `events` answer events each, written straight to the files
     (building them answer by answer would take minutes and measure nothing new)."""
+    from assistant.answer_log import log_path, write_log
     from assistant.migrations import SCHEMA_VERSION
     from assistant.store import Store
 
@@ -161,8 +162,9 @@ def build_caseload(db: Path, cases: int, events: int) -> None:
             }
             for s in range(50)
         }
-        document["answers"] = {
-            str(i + 1): {
+        rows = [
+            {
+                "seq": i + 1,
                 "session": f"s{i % 50}",
                 "step": f"q{i % 60}",
                 "value": {"status": "being_addressed", "note": f"Evidence line {i} from a visit"},
@@ -171,7 +173,8 @@ def build_caseload(db: Path, cases: int, events: int) -> None:
                 "who": "bench",
             }
             for i in range(events)
-        }
+        ]
+        write_log(log_path(path), rows)
         path.write_text(json.dumps(document))
 
 

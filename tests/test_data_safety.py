@@ -74,7 +74,8 @@ def test_a_full_disk_leaves_the_file_as_it_was(
     store.create_case("C-1")
     session = store.start_session("C-1", "f", "F").id
     store.record("C-1", session, AnswerEvent("q", "first", False))
-    before = store.case_path("C-1").read_bytes()
+    log = store.case_path("C-1").with_name("C-1.answers.jsonl")
+    before = store.case_path("C-1").read_bytes(), log.read_bytes()
 
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -83,7 +84,7 @@ def test_a_full_disk_leaves_the_file_as_it_was(
     with pytest.raises(StoreError, match="not saved: No space left on device"):
         store.record("C-1", session, AnswerEvent("q", "second", False))
     monkeypatch.undo()
-    assert store.case_path("C-1").read_bytes() == before
+    assert (store.case_path("C-1").read_bytes(), log.read_bytes()) == before
     assert not list(store.case_path("C-1").parent.glob("*.tmp"))
     store.record("C-1", session, AnswerEvent("q", "second", False))  # the retry works
     assert [a.event.value for a in store.answers("C-1", session)] == ["first", "second"]
@@ -250,15 +251,28 @@ def _write_v1(db: Path) -> None:
         path.chmod(0o600)
 
 
+def _write_v2(db: Path) -> None:
+    """A database as schema version 2 wrote it (answers still inside the case file)."""
+    _write_v1(db)
+    for path in (db / "index.json", db / "cases" / "OLD-1.json"):
+        document = json.loads(path.read_text())
+        document["meta"]["1"]["schema_version"] = 2
+        for row in document.get("cases", {}).values():
+            row["archived_at"] = None
+        path.write_text(json.dumps(document))
+
+
 @pytest.mark.parametrize("version", sorted(MIGRATIONS))
 def test_migration_from_every_earlier_schema(tmp_path: Path, version: int) -> None:
     """issue 6: a schema version in the file, and migrations from every earlier version."""
     db = tmp_path / "db"
-    writers = {1: _write_v1}
+    writers = {1: _write_v1, 2: _write_v2}
     writers[version](db)
     store = Store(db)
     assert store.cases()[0].archived_at is None
     assert [a.event.value for a in store.answers("OLD-1", "s1")] == ["old answer"]
+    assert "answers" not in json.loads((db / "cases" / "OLD-1.json").read_text())
+    assert "old answer" in (db / "cases" / "OLD-1.answers.jsonl").read_text()
     for path in (db / "index.json", db / "cases" / "OLD-1.json"):
         meta = json.loads(path.read_text())["meta"]
         assert all(row["schema_version"] == SCHEMA_VERSION for row in meta.values())
@@ -376,3 +390,48 @@ def test_answers_have_length_limits_with_a_message() -> None:
         factor.check({"status": "absent", "note": long})
     with pytest.raises(DecisionError, match=f"at most {NOTE_MAX}"):
         make_decision("low", long, None)
+
+
+def test_an_append_cut_short_is_ignored_and_then_cut_off(store: Store) -> None:
+    """A crash in the middle of an append leaves a partial last line: it was never
+    reported saved, reading skips it, and the next save removes it first."""
+    store.create_case("C-1")
+    session = store.start_session("C-1", "f", "F").id
+    store.record("C-1", session, AnswerEvent("q", "kept", False))
+    log = store.case_path("C-1").with_name("C-1.answers.jsonl")
+    with log.open("ab") as handle:
+        handle.write(b'{"seq": 2, "session": "')
+    assert [a.event.value for a in store.answers("C-1", session)] == ["kept"]
+    stored = store.record("C-1", session, AnswerEvent("q", "next", False))
+    assert stored.seq == 2
+    assert [a.event.value for a in store.answers("C-1", session)] == ["kept", "next"]
+    assert log.read_bytes().count(b"\n") == 2
+
+
+def test_a_damaged_line_in_the_answer_log_is_named(store: Store) -> None:
+    store.create_case("C-1")
+    session = store.start_session("C-1", "f", "F").id
+    store.record("C-1", session, AnswerEvent("q", "kept", False))
+    log = store.case_path("C-1").with_name("C-1.answers.jsonl")
+    log.write_bytes(log.read_bytes() + b"{not json}\n")
+    with pytest.raises(StoreError, match="line 2 cannot be read"):
+        store.answers("C-1", session)
+    with pytest.raises(StoreError, match="line 2 cannot be read"):
+        store.record("C-1", session, AnswerEvent("q", "more", False))
+
+
+def test_the_log_cache_reads_new_lines_and_notices_a_replaced_log(tmp_path: Path) -> None:
+    """Reading a case's answers after each save decodes only the new lines; a log
+    replaced whole (a restore) is read again from the start."""
+    from assistant.answer_log import LogCache, append, write_log
+
+    path = tmp_path / "C-1.answers.jsonl"
+    row = {"session": "s", "step": "q", "value": 1, "skipped": False, "at": "t", "who": "w"}
+    cache = LogCache()
+    assert cache.read(path) == []
+    append(path, row)
+    assert [r["seq"] for r in cache.read(path)] == [1]
+    append(path, {**row, "value": 2})  # as another process would
+    assert [r["value"] for r in cache.read(path)] == [1, 2]
+    write_log(path, [{**row, "seq": 1, "value": "restored"}])
+    assert [r["value"] for r in cache.read(path)] == ["restored"]

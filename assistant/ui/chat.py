@@ -41,6 +41,12 @@ PANEL_AUDIENCES = ("practitioner", "supervision", "check-in")
 PANEL_MIN_WIDTH = 100
 
 
+def can_change_the_table(step: Any) -> bool:
+    """Whether an answer to `step` (or skipping it) can change the panel: it feeds the
+    classification, or it is a decision. Other answers leave the panel as it is."""
+    return getattr(step, "feeds", None) is not None or step.kind in ("factor", "decision")
+
+
 class ChatScreen(DraftKeeping, Screen):
     """Ask a flow's questions one at a time and keep every answer as it is given."""
 
@@ -339,7 +345,8 @@ class ChatScreen(DraftKeeping, Screen):
                 return
         self.session.apply(event)
         with self.app.batch_update():  # one repaint for the reply, the next turn and input
-            self._refresh_classification()
+            if can_change_the_table(step):
+                self._refresh_classification()
             log = self.query_one(ConversationLog)
             log.add(self._reply(step, event.value, event.skipped, stored.at))
             if self.child_mode:
@@ -347,6 +354,7 @@ class ChatScreen(DraftKeeping, Screen):
                 log.add(partial(AssistantTurn, after))
                 self._replies_given += 1
             await self._advance()
+        self.app.collect_when_idle()
 
     async def _retry(self) -> None:
         """Try an unsaved answer again, if it is still the one waiting."""
