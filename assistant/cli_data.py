@@ -150,15 +150,16 @@ def cmd_case_audit(args: argparse.Namespace) -> int:
         return 0
     if not rows:
         print(f"Case {args.ref} has no answers yet.")
+    from assistant.describe import describe
+    from assistant.flows import default_library
+
+    flows = default_library().flows
     for row in rows:
-        value = "(skipped)" if row.skipped else _shown(row.value)
-        line = f"#{row.seq} {row.at} {row.who} · {row.flow_title} · {row.step}: {value}"
+        flow = flows.get(row.flow_id)
+        label, value = describe(flow, row.step, row.value, row.skipped)
+        line = f"#{row.seq} {row.at} {row.who} · {printable(row.flow_title)} · {label}: {value}"
         if row.changed:
-            before = "(skipped)" if row.replaced_skipped else _shown(row.replaced)
+            before = describe(flow, row.step, row.replaced, row.replaced_skipped)[1]
             line += f"  [changed; was: {before}]"
-        print(printable(line))
+        print(line)
     return 0
-
-
-def _shown(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

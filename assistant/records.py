@@ -71,6 +71,7 @@ class AuditRow:
     replaced: Any = None
     replaced_skipped: bool = False
     changed: bool = False
+    flow_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,11 @@ class StoredAnswer:
     seq: int = 0
 
 
-def audit_rows(answers_by_session: dict[str, list[StoredAnswer]], titles: dict[str, str]):
+def audit_rows(
+    answers_by_session: dict[str, list[StoredAnswer]],
+    titles: dict[str, str],
+    flow_ids: dict[str, str] | None = None,
+) -> list[AuditRow]:
     """Audit rows from a case's answers, oldest first; a later answer to the same
     question in the same session is a change, and carries what it replaced."""
     rows: list[AuditRow] = []
@@ -120,6 +125,7 @@ def audit_rows(answers_by_session: dict[str, list[StoredAnswer]], titles: dict[s
                     before.event.value if before else None,
                     before.event.skipped if before else False,
                     before is not None,
+                    (flow_ids or {}).get(session, ""),
                 )
             )
             last[answer.event.step] = answer

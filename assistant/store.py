@@ -432,8 +432,10 @@ class Store:
         """Every answer event of the case in the order kept, with who, when and, for
         a changed answer, what it replaced."""
         self.case(ref)
-        titles = {s.id: s.flow_title for s in self.sessions(ref)}
-        return audit_rows(self.answers_by_session(ref), titles)
+        sessions = self.sessions(ref)
+        titles = {s.id: s.flow_title for s in sessions}
+        flow_ids = {s.id: s.flow_id for s in sessions}
+        return audit_rows(self.answers_by_session(ref), titles, flow_ids)
 
     def answers(self, ref: str, session_id: str) -> list[StoredAnswer]:
         """Every answer event of a session, oldest first."""

@@ -126,7 +126,7 @@ async def test_case_screen_audit_and_archive(tmp_path: Path) -> None:
         audit = pilot.app.screen
         assert isinstance(audit, AuditScreen)
         shown = str(audit.query_one("Static").render())
-        assert "notes: second" in shown and "CHANGED — it was: first [b]words[/]" in shown
+        assert "Notes: second" in shown and "CHANGED — it was: first [b]words[/]" in shown
         await pilot.press("escape", "ctrl+d")
         await pilot.pause()
         await pilot.press("y")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.text import Text
@@ -11,30 +10,26 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from assistant.describe import describe
 from assistant.store import AuditRow
-from assistant.text import printable
 from assistant.ui.dialog import Dialog
 from assistant.ui.stamps import when
 
 
-def _shown(value: Any, skipped: bool) -> str:
-    if skipped:
-        return "(skipped)"
-    return printable(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
-
-
-def audit_text(ref: str, rows: list[AuditRow]) -> Text:
+def audit_text(ref: str, rows: list[AuditRow], library: Any = None) -> Text:
     """Every answer event, oldest first; a changed answer shows what it replaced."""
     text = Text(f"Audit of case {ref}: every answer as it was recorded\n", style="bold")
     if not rows:
         text.append("\nNo answers yet.")
     for row in rows:
         text.append(f"\n#{row.seq} · {when(row.at)} · {row.who} · {row.flow_title}\n", style="dim")
-        text.append(f"{row.step}: ", style="bold")
-        text.append(_shown(row.value, row.skipped))
+        flow = library.flows.get(row.flow_id) if library is not None else None
+        label, answer = describe(flow, row.step, row.value, row.skipped)
+        text.append(f"{label}: ", style="bold")
+        text.append(answer)
         if row.changed:
             text.append("\n  CHANGED — it was: ", style="bold")
-            text.append(_shown(row.replaced, row.replaced_skipped))
+            text.append(describe(flow, row.step, row.replaced, row.replaced_skipped)[1])
         text.append("\n")
     text.append("\nEsc closes.")
     return text
@@ -45,14 +40,15 @@ class AuditScreen(Dialog[None]):
 
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="audit.close")]
 
-    def __init__(self, ref: str, rows: list[AuditRow]) -> None:
+    def __init__(self, ref: str, rows: list[AuditRow], library: Any = None) -> None:
         super().__init__()
         self.ref = ref
         self.rows = rows
+        self.library = library
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-box", id="audit"):
-            yield Static(audit_text(self.ref, self.rows))
+            yield Static(audit_text(self.ref, self.rows, self.library))
 
     def on_mount(self) -> None:
         self.query_one("#audit").focus()

@@ -139,7 +139,7 @@ class CaseScreen(Screen):
     def action_audit(self) -> None:
         from assistant.ui.audit import AuditScreen
 
-        self.app.push_screen(AuditScreen(self.ref, self.store.audit(self.ref)))
+        self.app.push_screen(AuditScreen(self.ref, self.store.audit(self.ref), self.library))
 
     def action_archive(self) -> None:
         from assistant.ui.audit import ConfirmArchive
