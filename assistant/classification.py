@@ -17,6 +17,7 @@ from assistant.risk.explain import Explanation, explanations
 from assistant.risk.model import ClassificationInputError, parse_input
 from assistant.runner import FlowSession
 from assistant.store import Store
+from assistant.timeline import history
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,11 @@ def classify_case(
 ) -> CaseClassification:
     """The table's suggestion for `ref` as of `today`, from all its sessions."""
     fed, unread = fed_answers(store, library, ref)
-    inputs = build_input(fed, today or date.today())
+    today = today or date.today()
+    inputs = build_input(fed, today)
+    past = history(store.decisions(ref), today)
+    if past:
+        inputs.data["history"] = past  # earlier agreed levels: the six-month rules
     try:
         result = evaluate(parse_input(inputs.data))
     except ClassificationInputError as exc:

@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from assistant import __version__
 from assistant.cli_data import add_commands
+from assistant.cli_rounds import add_commands as add_round_commands
 
 EXIT_USAGE = 2
 
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     classify = commands.add_parser("classify", help="classify risk from a JSON input")
     classify.add_argument("--input", required=True, help="JSON file, or - for standard input")
     add_commands(commands, case_commands, _Parser)
+    add_round_commands(commands, case_commands)
     return parser
 
 

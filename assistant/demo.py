@@ -7,7 +7,9 @@ one and the demo case gets a full classification.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,11 +62,44 @@ def write_demo(store: Store, library: FlowLibrary | None = None) -> CaseRecord:
         flow = library.flows.get(entry["flow"])
         if flow is None:
             raise DemoError(f"demo data names flow '{entry['flow']}', which is not loaded")
-        events = replay(FlowSession(flow), entry.get("answers", {}))
+        events = replay(FlowSession(flow), dated(entry.get("answers", {})))
         session = store.start_session(DEMO_REF, flow.id, flow.title)
         for event in events:
             store.record(DEMO_REF, session.id, event)
             if flow.step(event.step).kind == "decision":
                 store.record_decision(DEMO_REF, event.value)
         store.finish_session(DEMO_REF, session.id)
+    for entry in data.get("rounds", []):
+        demo_round(store, library, entry)
     return record
+
+
+RELATIVE_DAY = re.compile(r"^today([+-]\d+)d$")
+
+
+def dated(answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers with `today+Nd` turned into a date N days from today."""
+    out = {}
+    for key, value in answers.items():
+        match = RELATIVE_DAY.match(value) if isinstance(value, str) else None
+        out[key] = (
+            (date.today() + timedelta(days=int(match.group(1)))).isoformat() if match else value
+        )
+    return out
+
+
+def demo_round(store: Store, library: FlowLibrary, entry: dict[str, Any]) -> None:
+    """A classification round as the demo file gives it: ratings, then the agreement."""
+    from assistant.classification import classify_case
+    from assistant.rounds import agree_round, make_rating, open_round, rate
+
+    now = classify_case(store, library, DEMO_REF)
+    suggested = {"level": now.result.suggested, "rows": now.result.rows.as_dict()}
+    suggested["trajectory"] = now.result.trajectory.as_dict()
+    opened = open_round(store, DEMO_REF, suggested)
+    for r in entry.get("ratings", []):
+        rating = make_rating(r["role"], r["rater"], r["rows"], r["overall"], r["reasons"])
+        rate(store, DEMO_REF, opened.id, rating)
+    agreed = entry.get("agreed")
+    if agreed:
+        agree_round(store, DEMO_REF, opened.id, agreed["level"], agreed["reason"], agreed["by"])

@@ -43,6 +43,12 @@ class Rule(BaseModel):
     legal_status: tuple[Literal[LEGAL_STATUSES], ...] | None = None  # type: ignore[valid-type]
     min_age_years: Annotated[int, Field(ge=0, le=18)] | None = None
     max_age_years: Annotated[int, Field(ge=0, le=18)] | None = None
+    #: a rule of the same profile this one takes the place of when both apply
+    replaces: str | None = None
+    #: only when the latest agreed level is one of these
+    agreed_level: tuple[Literal["low", "medium", "high", "severe"], ...] | None = None
+    #: only when the child has been looked after at least this many working days
+    min_working_days_looked_after: Annotated[int, Field(ge=1)] | None = None
 
     @model_validator(mode="after")
     def _one_timescale(self) -> Rule:

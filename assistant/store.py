@@ -470,6 +470,32 @@ class Store:
             db.table("decisions").insert(row)
         return row
 
+    def add_round(self, ref: str, row: dict[str, Any]) -> None:
+        """Keep a new classification round (see `assistant.rounds`)."""
+        self.case(ref)
+        with self._db(self.case_path(ref), write=True) as db:
+            db.table("rounds").insert(row)
+
+    def round_rows(self, ref: str) -> list[dict[str, Any]]:
+        document = self._read(self.case_path(ref)) or {}
+        return [
+            row for _, row in sorted(document.get("rounds", {}).items(), key=lambda kv: int(kv[0]))
+        ]
+
+    def change_round(
+        self, ref: str, round_id: str, change: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Read a round, change it and write it back, all under the lock (two raters
+        submitting at once both count)."""
+        with self._db(self.case_path(ref), write=True) as db:
+            table = db.table("rounds")
+            found = table.get(Query().id == round_id)
+            if found is None:
+                raise StoreError(f"case {ref!r} has no classification round {round_id!r}")
+            row = change(dict(found))
+            table.update(row, doc_ids=[found.doc_id])
+        return row
+
     def decisions(self, ref: str) -> list[dict[str, Any]]:
         """The case's recorded decisions, oldest first."""
         document = self._read(self.case_path(ref)) or {}

@@ -29,13 +29,13 @@ async def test_case_screen_shows_the_case_and_resumes(tmp_path: Path) -> None:
         sessions = screen.query_one("#case-sessions", OptionList)
         first = str(sessions.get_option_at_index(0).prompt)
         assert "UNFINISHED — resume" in first  # unfinished sessions come first
-        assert sessions.option_count == 7
+        assert sessions.option_count == 8
         classification = str(screen.query_one("#case-classification", Static).render())
         assert "Suggested by the framework's table" in classification
         assert "●●●○ HIGH" in classification
         decisions = str(screen.query_one("#case-decisions", Static).render())
         assert "the partner is not yet assessed" in decisions
-        sessions.highlighted = 5  # newest first: the factors session about the mother
+        sessions.highlighted = 6  # newest first: the factors session about the mother
         await pilot.pause()
         recorded = str(screen.query_one("#recorded", Static).render())
         assert "Parent or carer: Mother" in recorded

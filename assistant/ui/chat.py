@@ -232,12 +232,19 @@ class ChatScreen(DraftKeeping, Screen):
         if decision is None:
             return
         try:
-            self.store.record_decision(self.record.ref, decision)
+            self.store.record_decision(self.record.ref, {**decision, **self._trajectory()})
         except (StoreError, OSError) as exc:
             self.notify(f"Decision not saved: {exc}", severity="error", markup=False)
             return
         self._refresh_classification()
         self.notify(f"Your decision ({decision['level']}) is recorded.", markup=False)
+
+    def _trajectory(self) -> dict[str, Any]:
+        """The engine's trajectory now, kept with a decision for the timeline."""
+        case = self.case
+        if case is None or case.result is None or case.inputs.empty:
+            return {}
+        return {"trajectory": case.result.trajectory.as_dict()}
 
     def action_why(self) -> None:
         if not self.with_panel:
@@ -339,7 +346,7 @@ class ChatScreen(DraftKeeping, Screen):
             self._pending_draft = None  # sent: the store dropped its draft too
         if step.kind == "decision" and not event.skipped:
             try:
-                self.store.record_decision(self.record.ref, event.value)
+                self.store.record_decision(self.record.ref, {**event.value, **self._trajectory()})
             except (StoreError, OSError) as exc:
                 self._show_error(f"Decision not saved: {exc}. Send it again.")
                 return

@@ -1,0 +1,190 @@
+"""`reunify` commands for classification rounds, the timeline and what is due."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import Any
+
+from assistant.text import printable
+
+
+def add_commands(commands: Any, case_commands: Any) -> None:
+    due = commands.add_parser("due", help="what is due and overdue across cases, soonest first")
+    due.add_argument("--profile", default="framework", help="policy profile (default: framework)")
+    due.add_argument("--json", action="store_true", help="print JSON")
+    due.set_defaults(func=cmd_due)
+    timeline = case_commands.add_parser("timeline", help="a case's classifications over time")
+    timeline.add_argument("ref", help="case reference")
+    timeline.add_argument("--json", action="store_true", help="print JSON")
+    timeline.set_defaults(func=cmd_timeline)
+    rnd = case_commands.add_parser(
+        "round", help="independent classification: open a round, rate, confer, agree"
+    )
+    rnd.add_argument("action", choices=["open", "rate", "show", "agree"])
+    rnd.add_argument("ref", help="case reference")
+    rnd.add_argument(
+        "--as", dest="role", help="your role: worker, team_manager, independent_reviewer"
+    )
+    rnd.add_argument("--name", help="your name or initials")
+    rnd.add_argument(
+        "--rows",
+        help="risk_factors=LEVEL,protective_factors=LEVEL,capacity_to_change=LEVEL,wishes=LEVEL",
+    )
+    rnd.add_argument("--level", help="overall level (rate) or the agreed level (agree)")
+    rnd.add_argument("--reason", help="your reasons")
+    rnd.set_defaults(func=cmd_round)
+
+
+def _store(args: argparse.Namespace):
+    from assistant.cli import open_store
+
+    return open_store(args)
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from assistant.cli import EXIT_USAGE, UserError
+    from assistant.due import due_items
+    from assistant.flows import default_library
+    from assistant.paths import content_dir
+    from assistant.policies import load_policies
+
+    try:
+        items = due_items(
+            _store(args),
+            default_library(),
+            load_policies(content_dir()),
+            args.profile,
+            date.today(),
+        )
+    except KeyError as exc:
+        raise UserError(str(exc.args[0]), EXIT_USAGE) from None
+    if args.json:
+        print(json.dumps([i.as_dict() for i in items], indent=2))
+        return 0
+    if not items:
+        print("Nothing is due.")
+    for item in items:
+        flag = "OVERDUE " if item.overdue else ""
+        print(f"{item.due_on}  {flag}{item.case}: {item.what}")
+        print(f"            source: {item.source}")
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from assistant.classification import classify_case
+    from assistant.flows import default_library
+    from assistant.timeline import entries, render
+
+    store = _store(args)
+    store.case(args.ref)
+    timeline = entries(store.decisions(args.ref))
+    now = classify_case(store, default_library(), args.ref)
+    current = None
+    if now.result is not None and not now.inputs.empty:
+        current = {"suggested": now.result.suggested, "trajectory": now.result.trajectory.as_dict()}
+    if args.json:
+        print(
+            json.dumps(
+                {"case": args.ref, "entries": [e.__dict__ for e in timeline], "now": current},
+                indent=2,
+            )
+        )
+        return 0
+    print(render(args.ref, timeline, current))
+    return 0
+
+
+def cmd_round(args: argparse.Namespace) -> int:
+    from assistant.cli import EXIT_USAGE, UserError
+    from assistant.rounds import RoundError
+
+    try:
+        return _round(args)
+    except RoundError as exc:
+        raise UserError(f"{exc}; nothing was changed", EXIT_USAGE) from None
+
+
+def _round(args: argparse.Namespace) -> int:
+    from assistant.classification import classify_case
+    from assistant.cli import EXIT_USAGE, UserError
+    from assistant.flows import default_library
+    from assistant.rounds import agree_round, make_rating, open_round, rate, rounds
+
+    store = _store(args)
+    store.case(args.ref)
+    current = [r for r in rounds(store, args.ref) if r.open]
+    if args.action == "open":
+        if current:
+            raise UserError(f"case {args.ref} already has an open round ({current[0].id})")
+        now = classify_case(store, default_library(), args.ref)
+        suggested: dict[str, Any] = {}
+        if now.result is not None and not now.inputs.empty:
+            suggested = {
+                "level": now.result.suggested,
+                "rows": now.result.rows.as_dict(),
+                "trajectory": now.result.trajectory.as_dict(),
+            }
+        opened = open_round(store, args.ref, suggested)
+        print(f"Round {opened.id} is open for case {args.ref}. Each rater classifies on their own:")
+        print(
+            f"  reunify case round rate {args.ref} --as ROLE --name INITIALS "
+            "--rows ... --level L --reason ..."
+        )
+        return 0
+    if not current:
+        raise UserError(f"case {args.ref} has no open round: 'reunify case round open {args.ref}'")
+    round_ = current[0]
+    if args.action == "rate":
+        rows = dict(part.split("=", 1) for part in (args.rows or "").split(",") if "=" in part)
+        rating = make_rating(
+            args.role or "", args.name or "", rows, args.level or "", args.reason or ""
+        )
+        rate(store, args.ref, round_.id, rating)
+        print(
+            "Your rating is kept. Others' ratings are now visible to you: "
+            f"reunify case round show {args.ref} --as {rating.role}"
+        )
+        return 0
+    if args.action == "show":
+        print(show(round_, args.role or ""))
+        return 0
+    if not args.level or not args.reason or not args.name:
+        raise UserError("agree needs --level, --reason and --name (who agreed)", EXIT_USAGE)
+    agreed = agree_round(store, args.ref, round_.id, args.level, args.reason, args.name)
+    print(
+        f"Agreed: {agreed['level'].upper()} (the table suggested "
+        f"{str(agreed['suggested']).upper()}). The round is closed."
+    )
+    return 0
+
+
+def show(round_: Any, role: str) -> str:
+    """The conferring view for `role`: nothing of the others' until their own is in."""
+    from assistant.rounds import ROLES, confer, prompts, visible_ratings
+
+    if role not in ROLES:
+        return f"Say who is looking: --as {' | '.join(ROLES)}"
+    seen = visible_ratings(round_, role)
+    if not seen:
+        waiting = len(round_.ratings)
+        return (
+            f"Round {round_.id}: {waiting} rating(s) submitted. Submit your own first; "
+            "others' ratings stay hidden until then."
+        )
+    roles = [r.role for r in seen]
+    head = f"{'':<38}{'table':<9}" + "".join(f"{ROLES[r].split()[-1][:8]:<10}" for r in roles)
+    lines = [f"Round {round_.id}: side by side", head]
+    for row in confer(round_):
+        cells = "".join(f"{row.by_role.get(r, '-').upper():<10}" for r in roles)
+        flag = "  DIFFERS" if row.differs else ""
+        lines.append(f"{row.label[:37]:<38}{(row.suggested or '-').upper():<9}{cells}{flag}")
+    talk = prompts(round_)
+    if talk:
+        lines += ["", "To discuss:"] + [f"- {printable(p)}" for p in talk]
+    for rating in seen:
+        lines.append(
+            f"\n{ROLES[rating.role]} ({printable(rating.rater)}): {printable(rating.reasons)}"
+        )
+    return "\n".join(lines)

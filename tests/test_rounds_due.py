@@ -1,0 +1,221 @@
+"""Independent classification rounds, the timeline and what is due (issue 8, in part)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from assistant.due import CaseFacts, profile_rules, rule_items, working_days
+from assistant.paths import content_dir
+from assistant.policies import load_policies
+from assistant.rounds import (
+    RoundError,
+    agree_round,
+    confer,
+    make_rating,
+    open_round,
+    prompts,
+    rate,
+    rounds,
+    visible_ratings,
+)
+from assistant.store import Store
+from assistant.timeline import chart, entries, history, render
+
+ROWS = {
+    "risk_factors": "high",
+    "protective_factors": "medium",
+    "capacity_to_change": "high",
+    "wishes": "medium",
+}
+SUGGESTED = {"level": "high", "rows": {**ROWS, "protective_factors": "low"}}
+POLICIES = load_policies(content_dir())
+
+
+@pytest.fixture
+def case(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "db")
+    store.create_case("C-1")
+    return store
+
+
+def test_a_rater_sees_no_other_rating_before_submitting(case: Store) -> None:
+    """Stage 2 Task 1: each classifies on their own before conferring (blind rating)."""
+    opened = open_round(case, "C-1", SUGGESTED)
+    rate(case, "C-1", opened.id, make_rating("worker", "AB", ROWS, "high", "Partner unassessed."))
+    (current,) = rounds(case, "C-1")
+    assert visible_ratings(current, "team_manager") == ()
+    assert visible_ratings(current, "independent_reviewer") == ()
+    assert [r.role for r in visible_ratings(current, "worker")] == ["worker"]
+    manager = make_rating("team_manager", "CD", {**ROWS, "risk_factors": "medium"}, "medium", "x")
+    current = rate(case, "C-1", opened.id, manager)
+    assert [r.role for r in visible_ratings(current, "team_manager")] == ["worker", "team_manager"]
+    with pytest.raises(RoundError, match="already rated"):
+        rate(case, "C-1", opened.id, manager)
+
+
+def test_conferring_shows_rows_side_by_side_and_names_differences(case: Store) -> None:
+    """Stage 2 Task 1 / Stage 4: raters and the table row by row, differences in words."""
+    opened = open_round(case, "C-1", SUGGESTED)
+    rate(case, "C-1", opened.id, make_rating("worker", "AB", ROWS, "high", "r"))
+    current = rate(
+        case,
+        "C-1",
+        opened.id,
+        make_rating("team_manager", "CD", {**ROWS, "risk_factors": "medium"}, "medium", "r"),
+    )
+    rows = {row.name: row for row in confer(current)}
+    assert rows["risk_factors"].by_role == {"worker": "high", "team_manager": "medium"}
+    assert rows["risk_factors"].differs
+    assert not rows["capacity_to_change"].differs
+    assert rows["protective_factors"].differs  # both say medium; the table says low
+    asked = prompts(current)
+    assert any(p.startswith("Risk factors: social worker high, team manager medium") for p in asked)
+    assert main(["--db", str(case.root), "case", "round", "show", "C-1", "--as", "worker"]) == 0
+
+
+def test_the_agreed_level_needs_a_reason_and_a_sentence_to_override(case: Store) -> None:
+    """Stage 2 Task 1: an override of the table (a single grave factor) needs its reason."""
+    opened = open_round(case, "C-1", SUGGESTED)
+    with pytest.raises(RoundError, match="at least two raters"):
+        agree_round(case, "C-1", opened.id, "high", "As the table says.", "AB")
+    rate(case, "C-1", opened.id, make_rating("worker", "AB", ROWS, "high", "r"))
+    rate(case, "C-1", opened.id, make_rating("team_manager", "CD", ROWS, "medium", "r"))
+    with pytest.raises(RoundError, match="differs from the table's suggestion"):
+        agree_round(case, "C-1", opened.id, "medium", "ok", "AB and CD")
+    with pytest.raises(RoundError, match="give the reason"):
+        agree_round(case, "C-1", opened.id, "high", "  ", "AB and CD")
+    agreed = agree_round(
+        case,
+        "C-1",
+        opened.id,
+        "medium",
+        "Months of negative tests and a named protective adult.",
+        "AB",
+    )
+    assert agreed["suggested"] == "high" and agreed["level"] == "medium"
+    (closed,) = rounds(case, "C-1")
+    assert not closed.open and closed.agreed["agreed_by"] == "AB"
+    assert case.decisions("C-1")[-1]["round"] == opened.id
+    with pytest.raises(RoundError, match="agreed and closed"):
+        rate(case, "C-1", opened.id, make_rating("independent_reviewer", "EF", ROWS, "high", "r"))
+
+
+def test_timeline_is_in_date_order_and_feeds_the_engine_history() -> None:
+    decisions = [
+        {"at": "2026-06-01T10:00:00+00:00", "level": "high", "suggested": "high", "who": "a"},
+        {"at": "2026-01-05T10:00:00+00:00", "level": "severe", "suggested": "high", "who": "b"},
+        {"at": "2026-06-01T15:00:00+00:00", "level": "medium", "suggested": "high", "who": "c"},
+    ]
+    timeline = entries(decisions)
+    assert [e.at[:13] for e in timeline] == ["2026-01-05T10", "2026-06-01T10", "2026-06-01T15"]
+    assert history(decisions, date(2026, 7, 1)) == [
+        {"on": "2026-01-05", "suggested": "high", "agreed": "severe"},
+        {"on": "2026-06-01", "suggested": "high", "agreed": "medium"},
+    ]
+    assert history(decisions, date(2026, 6, 1)) == [
+        {"on": "2026-01-05", "suggested": "high", "agreed": "severe"}
+    ]
+    picture = chart(timeline)
+    assert picture[0].startswith(" SEVERE │ ● ")
+    assert all(len(line) <= 80 for line in render("C-1", timeline, None).splitlines())
+
+
+def facts(**kw) -> CaseFacts:
+    base = {"ref": "C-1", "dates": {}}
+    return CaseFacts(**{**base, **kw})
+
+
+TODAY = date(2026, 11, 23)
+
+
+def due(profile: str, rule_id: str, **kw) -> list[str]:
+    rule = next(r for r in profile_rules(POLICIES, profile) if r.id == rule_id)
+    return [i.due_on for i in rule_items(rule, facts(**kw), TODAY)]
+
+
+def test_salford_first_visit_two_weeks_after_a_planned_return() -> None:
+    """Salford policy §3: first visit within 2 weeks of a planned return."""
+    assert due("salford", "first_visit_planned_return",
+               dates={"planned_return": date(2026, 12, 1)}) == ["2026-12-15"]  # fmt: skip
+
+
+def test_salford_first_visit_one_week_on_a_care_order() -> None:
+    """Salford policy §3: within 1 week on a care order (and it replaces the 2-week rule)."""
+    assert due("salford", "first_visit_planned_return_care_order", legal_status="care_order",
+               dates={"planned_return": date(2026, 12, 1)}) == ["2026-12-08"]  # fmt: skip
+    assert due("salford", "first_visit_planned_return_care_order", legal_status="section_20",
+               dates={"planned_return": date(2026, 12, 1)}) == []  # fmt: skip
+
+
+def test_salford_review_within_20_days_of_an_unplanned_return() -> None:
+    """Salford policy §6: review within 20 days of an unplanned return."""
+    assert due("salford", "review_after_unplanned_return",
+               dates={"unplanned_return": date(2026, 11, 1)}) == ["2026-11-21"]  # fmt: skip
+
+
+def test_salford_child_in_need_reviews_every_six_weeks() -> None:
+    """Salford policy §8: reviews every 6 weeks after the first; the next one on or after today."""
+    assert due("salford", "child_in_need_reviews_six_weekly",
+               dates={"review": date(2026, 10, 1)}) == ["2026-12-24"]  # fmt: skip
+
+
+def test_camden_child_in_need_for_three_months_after_return() -> None:
+    """Camden guidance §2: child in need for at least 3 months after the return."""
+    assert due("camden", "child_in_need_three_months",
+               dates={"return_home": date(2026, 9, 1)}) == ["2026-12-01"]  # fmt: skip
+
+
+def test_framework_nominated_officer_after_20_working_days() -> None:
+    """Annex 10: nominated officer approval once looked after 20+ working days."""
+    ending = {"ending_care": date(2026, 12, 14)}
+    assert due("framework", "nominated_officer_approval", dates=ending,
+               entered_care_on=date(2025, 10, 6)) == ["2026-12-14"]  # fmt: skip
+    assert due("framework", "nominated_officer_approval", dates=ending,
+               entered_care_on=date(2026, 12, 1)) == []  # fmt: skip
+    assert working_days(date(2026, 11, 23), date(2026, 11, 30)) == 5
+
+
+def test_framework_director_approval_for_16_17_under_section_20() -> None:
+    """Annex 10: director's approval for a 16–17-year-old accommodated under section 20."""
+    ending = {"ending_care": date(2026, 12, 14)}
+    rule = "director_approval_16_17_section_20"
+    assert due("framework", rule, dates=ending, legal_status="section_20", age=(16, 17)) == [
+        "2026-12-14"
+    ]
+    assert due("framework", rule, dates=ending, legal_status="section_20", age=(11, 15)) == []
+    assert due("framework", rule, dates=ending, legal_status="care_order", age=(16, 17)) == []
+
+
+def test_framework_low_risk_held_six_months_only_at_low() -> None:
+    """Stage 5 Task 4: low risk held 6 months before closing; only when agreed low."""
+    rule = "low_risk_held_six_months_before_closing"
+    assert due("framework", rule, agreed_level="low", agreed_on=date(2026, 6, 1)) == ["2026-11-30"]
+    assert due("framework", rule, agreed_level="high", agreed_on=date(2026, 6, 1)) == []
+
+
+def test_demo_case_has_a_round_with_a_disagreement_and_due_items(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """issue 8: the demo case has a round with a disagreement and shows due items."""
+    import json
+
+    db = tmp_path / "db"
+    assert main(["--db", str(db), "demo"]) == 0
+    store = Store(db)
+    (demo_round,) = rounds(store, "DEMO-001")
+    assert any(row.differs for row in confer(demo_round)) and not demo_round.open
+    capsys.readouterr()
+    assert main(["--db", str(db), "due", "--profile", "salford", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert {"case", "what", "due_on", "source", "overdue"} == set(items[0])
+    assert [i["due_on"] for i in items] == sorted(i["due_on"] for i in items)
+    assert any("1 week of a planned return" in i["what"] for i in items)
+    assert not any("within 2 weeks of a planned return" in i["what"] for i in items)
+    assert main(["--db", str(db), "case", "timeline", "DEMO-001"]) == 0
+    out = capsys.readouterr().out
+    assert "agreed in a round by" in out and "reclassify by" in out
+    assert main(["--db", str(db), "due", "--profile", "nowhere"]) == 2
