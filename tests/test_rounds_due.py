@@ -219,3 +219,30 @@ def test_demo_case_has_a_round_with_a_disagreement_and_due_items(
     out = capsys.readouterr().out
     assert "agreed in a round by" in out and "reclassify by" in out
     assert main(["--db", str(db), "due", "--profile", "nowhere"]) == 2
+
+
+async def test_home_screen_shows_what_is_due_soonest_first(tmp_path: Path) -> None:
+    """issue 8: the home screen shows what is due across cases; d lists it all with sources."""
+    import asyncio
+
+    from assistant.demo import write_demo
+    from assistant.flows import default_library
+    from assistant.ui.app import create_app
+    from assistant.ui.due import DueScreen
+
+    store = Store(tmp_path / "db")
+    write_demo(store, default_library())
+    async with create_app(store, select="DEMO-001").run_test(size=(80, 24)) as pilot:
+        home = pilot.app.screen
+        for _ in range(300):
+            if home.due:
+                break
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        shown = str(home.query_one("#due").render())
+        assert "DEMO-001" in shown
+        assert [i.due_on for i in home.due] == sorted(i.due_on for i in home.due)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, DueScreen)
+        assert "Source: " in str(pilot.app.screen.query_one("Static").render())

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.store import CaseRefError, Store, StoreError
@@ -59,6 +59,13 @@ class HomeScreen(Screen):
         Binding(
             "f", "focus('flows')", "Flows", id="home.flows", tooltip="Go to the flows you can start"
         ),
+        Binding(
+            "d",
+            "all_due",
+            "Due",
+            id="home.due",
+            tooltip="What is due and overdue across cases, soonest first, with sources",
+        ),
     ]
 
     def __init__(
@@ -78,6 +85,8 @@ class HomeScreen(Screen):
                 yield OptionList(id="cases")
                 yield Input(placeholder="New case reference", id="new-case", max_length=32)
                 yield Label("", id="case-error", markup=False)
+                yield Label("Due soon (d: all)", classes="heading")
+                yield Static("Working out what is due…", id="due")
             with Vertical(id="right"):
                 yield Label("Sessions", id="sessions-heading", classes="heading")
                 yield OptionList(id="sessions")
@@ -104,6 +113,7 @@ class HomeScreen(Screen):
         self.library = library
         self.query_one("#flows", OptionList).clear_options()
         self._fill_flows()
+        self._refresh_due()
         if self.library.problems:
             count = len(self.library.problems)
             self.notify(
@@ -116,6 +126,8 @@ class HomeScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self._fill_cases()  # a case archived from its screen leaves the list
+        if self.library is not None:
+            self._refresh_due()  # a session or a decision may have changed what is due
 
     # -- lists -------------------------------------------------------------
     def _fill_cases(self) -> None:
@@ -208,6 +220,38 @@ class HomeScreen(Screen):
         from assistant.ui.chat import ChatScreen
 
         self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
+
+    due: list = []
+
+    def _refresh_due(self) -> None:
+        """Work out what is due in a thread (it classifies every case)."""
+        from assistant.ui.due import compute_due
+
+        library = self.library
+
+        def work() -> None:
+            try:
+                items = compute_due(self.store, library)
+            except Exception as exc:  # shown, never fatal: the list is a convenience
+                self.app.call_from_thread(self._due_failed, str(exc))
+                return
+            self.app.call_from_thread(self._show_due, items)
+
+        self.run_worker(work, thread=True, name="due", exclusive=True, exit_on_error=False)
+
+    def _show_due(self, items: list) -> None:
+        from assistant.ui.due import due_lines
+
+        self.due = items
+        self.query_one("#due", Static).update(due_lines(items, limit=3))
+
+    def _due_failed(self, why: str) -> None:
+        self.query_one("#due", Static).update(f"What is due could not be worked out: {why}")
+
+    def action_all_due(self) -> None:
+        from assistant.ui.due import DueScreen
+
+        self.app.push_screen(DueScreen(self.due))
 
     def _waiting(self) -> bool:
         """True (and says so) while the flows are still loading."""
