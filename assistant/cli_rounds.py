@@ -7,8 +7,6 @@ import json
 from datetime import date
 from typing import Any
 
-from assistant.text import printable
-
 
 def add_commands(commands: Any, case_commands: Any) -> None:
     due = commands.add_parser("due", help="what is due and overdue across cases, soonest first")
@@ -110,7 +108,14 @@ def _round(args: argparse.Namespace) -> int:
     from assistant.classification import classify_case
     from assistant.cli import EXIT_USAGE, UserError
     from assistant.flows import default_library
-    from assistant.rounds import agree_round, make_rating, open_round, rate, rounds
+    from assistant.rounds import (
+        agree_round,
+        conferring_text,
+        make_rating,
+        open_round,
+        rate,
+        rounds,
+    )
 
     store = _store(args)
     store.case(args.ref)
@@ -148,7 +153,7 @@ def _round(args: argparse.Namespace) -> int:
         )
         return 0
     if args.action == "show":
-        print(show(round_, args.role or ""))
+        print(conferring_text(round_, args.role or ""))
         return 0
     if not args.level or not args.reason or not args.name:
         raise UserError("agree needs --level, --reason and --name (who agreed)", EXIT_USAGE)
@@ -158,33 +163,3 @@ def _round(args: argparse.Namespace) -> int:
         f"{str(agreed['suggested']).upper()}). The round is closed."
     )
     return 0
-
-
-def show(round_: Any, role: str) -> str:
-    """The conferring view for `role`: nothing of the others' until their own is in."""
-    from assistant.rounds import ROLES, confer, prompts, visible_ratings
-
-    if role not in ROLES:
-        return f"Say who is looking: --as {' | '.join(ROLES)}"
-    seen = visible_ratings(round_, role)
-    if not seen:
-        waiting = len(round_.ratings)
-        return (
-            f"Round {round_.id}: {waiting} rating(s) submitted. Submit your own first; "
-            "others' ratings stay hidden until then."
-        )
-    roles = [r.role for r in seen]
-    head = f"{'':<38}{'table':<9}" + "".join(f"{ROLES[r].split()[-1][:8]:<10}" for r in roles)
-    lines = [f"Round {round_.id}: side by side", head]
-    for row in confer(round_):
-        cells = "".join(f"{row.by_role.get(r, '-').upper():<10}" for r in roles)
-        flag = "  DIFFERS" if row.differs else ""
-        lines.append(f"{row.label[:37]:<38}{(row.suggested or '-').upper():<9}{cells}{flag}")
-    talk = prompts(round_)
-    if talk:
-        lines += ["", "To discuss:"] + [f"- {printable(p)}" for p in talk]
-    for rating in seen:
-        lines.append(
-            f"\n{ROLES[rating.role]} ({printable(rating.rater)}): {printable(rating.reasons)}"
-        )
-    return "\n".join(lines)

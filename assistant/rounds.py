@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.decisions import DecisionError, make_decision
-from assistant.text import NOTE_MAX, clean_text
+from assistant.text import NOTE_MAX, clean_text, printable
 
 LEVELS = ("low", "medium", "high", "severe")
 ROLES = {
@@ -166,6 +166,34 @@ def agree(round_: Round, level: str, reason: str, agreed_by: str) -> dict[str, A
     except DecisionError as exc:
         raise RoundError(str(exc)) from None
     return {**decision, "agreed_by": agreed_by, "round": round_.id}
+
+
+def conferring_text(round_: Round, role: str) -> str:
+    """The conferring view for `role`: nothing of the others' until their own is in."""
+    if role not in ROLES:
+        return f"Say who is looking: --as {' | '.join(ROLES)}"
+    seen = visible_ratings(round_, role)
+    if not seen:
+        waiting = len(round_.ratings)
+        return (
+            f"Round {round_.id}: {waiting} rating(s) submitted. Submit your own first; "
+            "others' ratings stay hidden until then."
+        )
+    roles = [r.role for r in seen]
+    head = f"{'':<38}{'table':<9}" + "".join(f"{ROLES[r].split()[-1][:8]:<10}" for r in roles)
+    lines = [f"Round {round_.id}: side by side", head]
+    for row in confer(round_):
+        cells = "".join(f"{row.by_role.get(r, '-').upper():<10}" for r in roles)
+        flag = "  DIFFERS" if row.differs else ""
+        lines.append(f"{row.label[:37]:<38}{(row.suggested or '-').upper():<9}{cells}{flag}")
+    talk = prompts(round_)
+    if talk:
+        lines += ["", "To discuss:"] + [f"- {printable(p)}" for p in talk]
+    for rating in seen:
+        lines.append(
+            f"\n{ROLES[rating.role]} ({printable(rating.rater)}): {printable(rating.reasons)}"
+        )
+    return "\n".join(lines)
 
 
 def round_from_row(row: dict[str, Any]) -> Round:

@@ -246,3 +246,64 @@ async def test_home_screen_shows_what_is_due_soonest_first(tmp_path: Path) -> No
         await pilot.pause()
         assert isinstance(pilot.app.screen, DueScreen)
         assert "Source: " in str(pilot.app.screen.query_one("Static").render())
+
+
+async def test_classifying_together_in_the_app(tmp_path: Path) -> None:
+    """issue 8 in the app: open a round, rate blind, confer (DIFFERS), agree with a reason;
+    the timeline shows the agreed level."""
+    from textual.widgets import Input, Select, TextArea
+
+    from assistant.demo import write_demo
+    from assistant.flows import default_library
+    from assistant.ui.app import create_app
+    from assistant.ui.rounds import RoundScreen, TimelineScreen
+
+    store = Store(tmp_path / "db")
+    write_demo(store, default_library())
+    async with create_app(store, select="DEMO-001").run_test(size=(100, 40)) as pilot:
+        await pilot.press("enter", "r")  # the case screen, then its round
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, RoundScreen)
+        screen.query_one("#open").press()
+        await pilot.pause()
+        await pilot.pause()
+
+        async def submit(role: str, name: str, rows: dict, overall: str) -> str:
+            screen.query_one("#role", Select).value = role
+            screen.query_one("#rater", Input).value = name
+            for row, level in rows.items():
+                screen.query_one(f"#row-{row}", Select).value = level
+            screen.query_one("#overall", Select).value = overall
+            screen.query_one("#reasons", TextArea).load_text("Reasons given on my own.")
+            await pilot.pause()
+            screen.query_one("#submit").press()
+            await pilot.pause()
+            return str(screen.query_one("#confer").render())
+
+        shown = await submit("worker", "AB", ROWS, "high")
+        assert "worker" in shown and "manager" not in shown
+        screen.query_one("#role", Select).value = "team_manager"
+        await pilot.pause()
+        assert "Submit your own first" in str(screen.query_one("#confer").render())
+        shown = await submit("team_manager", "CD", {**ROWS, "risk_factors": "medium"}, "medium")
+        assert "DIFFERS" in shown and "To discuss:" in shown
+        screen.query_one("#agreed-level", Select).value = "medium"
+        screen.query_one("#agreed-by", Input).value = "AB and CD"
+        screen.query_one("#agreed-reason", TextArea).load_text("ok")
+        await pilot.pause()
+        screen.query_one("#agree").press()
+        await pilot.pause()
+        assert "differs from the table" in str(screen.query_one("#round-error").render())
+        screen.query_one("#agreed-reason", TextArea).load_text(
+            "Months of negative tests and a named protective adult."
+        )
+        await pilot.pause()
+        screen.query_one("#agree").press()
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, RoundScreen)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TimelineScreen)
+        assert "MEDIUM (table HIGH) · agreed in a round by AB and CD" in pilot.app.screen.text
+    assert store.decisions("DEMO-001")[-1]["level"] == "medium"

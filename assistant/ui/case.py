@@ -39,6 +39,20 @@ class CaseScreen(Screen):
             tooltip="Every answer event: who, when, and what each change replaced",
         ),
         Binding(
+            "r",
+            "round",
+            "Classify together",
+            id="case.round",
+            tooltip="Independent classification: rate on your own, confer, agree",
+        ),
+        Binding(
+            "t",
+            "timeline",
+            "Timeline",
+            id="case.timeline",
+            tooltip="The case's classifications over time, with a chart",
+        ),
+        Binding(
             "ctrl+d",
             "archive",
             "Archive case",
@@ -140,6 +154,22 @@ class CaseScreen(Screen):
         from assistant.ui.audit import AuditScreen
 
         self.app.push_screen(AuditScreen(self.ref, self.store.audit(self.ref), self.library))
+
+    def action_round(self) -> None:
+        from assistant.ui.rounds import RoundScreen
+
+        self.app.push_screen(RoundScreen(self.store, self.library, self.ref))
+
+    def action_timeline(self) -> None:
+        from assistant.timeline import entries, render
+        from assistant.ui.rounds import TimelineScreen
+
+        current = None
+        if self.case is not None and self.case.result is not None and not self.case.inputs.empty:
+            result = self.case.result
+            current = {"suggested": result.suggested, "trajectory": result.trajectory.as_dict()}
+        text = render(self.ref, entries(self.store.decisions(self.ref)), current)
+        self.app.push_screen(TimelineScreen(text))
 
     def action_archive(self) -> None:
         from assistant.ui.audit import ConfirmArchive
