@@ -307,3 +307,68 @@ async def test_classifying_together_in_the_app(tmp_path: Path) -> None:
         assert isinstance(pilot.app.screen, TimelineScreen)
         assert "MEDIUM (table HIGH) · agreed in a round by AB and CD" in pilot.app.screen.text
     assert store.decisions("DEMO-001")[-1]["level"] == "medium"
+
+
+@pytest.mark.parametrize(
+    ("profile", "rule", "days", "source"),
+    [
+        ("camden", "iro_chairs_first_review", 182, "Camden guidance, section 4.5"),
+        ("framework", "reclassify_six_months_after_return", 182, "Stage 5, Task 4"),
+        ("framework", "post_return_services_twelve_months", 365, "Stage 5, Task 2"),
+    ],
+)
+def test_rules_counted_from_the_return_home(
+    profile: str, rule: str, days: int, source: str
+) -> None:
+    """Camden §4.5 (IRO chairs the first review within 6 months); NSPCC framework Stage 5
+    Task 4 (reclassify 6 months after return) and Task 2 (services for 12 months)."""
+    returned = date(2026, 9, 1)
+    (item,) = rule_items(
+        next(r for r in profile_rules(POLICIES, profile) if r.id == rule),
+        facts(dates={"return_home": returned}),
+        TODAY,
+    )
+    assert item.due_on == date.fromordinal(returned.toordinal() + days).isoformat()
+    assert source in item.source
+
+
+def test_every_rule_of_every_profile_is_tested_here() -> None:
+    """Each due-date rule of each profile has a test in this file naming it."""
+    here = Path(__file__).read_text()
+    for policy in POLICIES.values():
+        for rule in policy.rules:
+            assert f'"{rule.id}"' in here, f"{policy.id}: rule {rule.id} has no test"
+
+
+def test_a_planned_return_stands_for_the_return_until_it_happens(case: Store) -> None:
+    """Before the child goes home, rules counted from the return use the planned date."""
+    from assistant.due import case_facts
+    from assistant.runner import AnswerEvent
+
+    session = case.start_session("C-1", "reunification-plan", "Plan").id
+    case.record("C-1", session, AnswerEvent("planned_return", "2026-12-01"))
+    assert case_facts(case, "C-1").dates["return_home"] == date(2026, 12, 1)
+    profile = case.start_session("C-1", "case-profile", "Profile").id
+    case.record("C-1", profile, AnswerEvent("returned_home_on", "2026-12-03"))
+    assert case_facts(case, "C-1").dates["return_home"] == date(2026, 12, 3)
+
+
+async def test_home_screen_uses_the_profile_in_settings(tmp_path: Path) -> None:
+    """The home screen's list follows `policy_profile` in settings (Salford here)."""
+    import asyncio
+
+    from assistant.demo import write_demo
+    from assistant.flows import default_library
+    from assistant.settings import save_setting
+    from assistant.ui.app import create_app
+
+    save_setting("policy_profile", "salford")
+    store = Store(tmp_path / "db")
+    write_demo(store, default_library())
+    async with create_app(store, select="DEMO-001").run_test(size=(80, 24)) as pilot:
+        home = pilot.app.screen
+        for _ in range(300):
+            if home.due:
+                break
+            await asyncio.sleep(0.01)
+        assert any("Salford" in item.source for item in home.due)

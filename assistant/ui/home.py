@@ -225,13 +225,15 @@ class HomeScreen(Screen):
 
     def _refresh_due(self) -> None:
         """Work out what is due in a thread (it classifies every case)."""
+        from assistant.settings import load_settings
         from assistant.ui.due import compute_due
 
         library = self.library
+        profile = str(load_settings().get("policy_profile") or "framework")
 
         def work() -> None:
             try:
-                items = compute_due(self.store, library)
+                items = compute_due(self.store, library, profile)
             except Exception as exc:  # shown, never fatal: the list is a convenience
                 self.app.call_from_thread(self._due_failed, str(exc))
                 return
