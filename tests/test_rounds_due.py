@@ -218,6 +218,11 @@ def test_demo_case_has_a_round_with_a_disagreement_and_due_items(
     assert main(["--db", str(db), "case", "timeline", "DEMO-001"]) == 0
     out = capsys.readouterr().out
     assert "agreed in a round by" in out and "reclassify by" in out
+    assert main(["--db", str(db), "case", "timeline", "DEMO-001", "--json"]) == 0
+    timeline = json.loads(capsys.readouterr().out)
+    ats = [e["at"] for e in timeline["entries"]]
+    assert ats == sorted(ats) and timeline["entries"][-1]["round"] == demo_round.id
+    assert timeline["now"]["trajectory"]["reclassify_by"]
     assert main(["--db", str(db), "due", "--profile", "nowhere"]) == 2
 
 
