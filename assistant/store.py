@@ -32,6 +32,7 @@ from assistant.backups import (
     read_all,
     write_all,
 )
+from assistant.case_keeping import CaseKeeping
 from assistant.events import AnswerEvent
 from assistant.keys import finish_encryption, is_encrypted, unlock
 from assistant.migrations import SCHEMA_VERSION, migrate, schema_version
@@ -86,7 +87,7 @@ def check_index(path: Path, document: dict[str, Any]) -> None:
             raise DamagedFileError(path, "a case row of another shape")
 
 
-class Store:
+class Store(CaseKeeping):
     """Cases, sessions and answers in one database folder.
 
     `passphrase` opens an encrypted database (see `assistant.keys`). Opening
@@ -409,25 +410,6 @@ class Store:
                     db.table("drafts").remove(where)
         return StoredAnswer(event, at, self.user, seq)
 
-    def save_draft(self, ref: str, session_id: str, step: str, text: str) -> None:
-        """Keep what is typed for a question before it is sent (empty text clears it)."""
-        with self._db(self.case_path(ref), write=True) as db:
-            self._session_row(db, ref, session_id)
-            drafts = db.table("drafts")
-            where = (Query().session == session_id) & (Query().step == step)
-            drafts.remove(where)
-            if text:
-                drafts.insert({"session": session_id, "step": step, "text": text})
-
-    def drafts(self, ref: str, session_id: str) -> dict[str, str]:
-        """Unsent text by question, for a session."""
-        document = self._read(self.case_path(ref)) or {}
-        return {
-            row["step"]: row["text"]
-            for row in document.get("drafts", {}).values()
-            if row.get("session") == session_id
-        }
-
     def audit(self, ref: str) -> list[AuditRow]:
         """Every answer event of the case in the order kept, with who, when and, for
         a changed answer, what it replaced."""
@@ -461,46 +443,6 @@ class Store:
 
     def events(self, ref: str, session_id: str) -> list[AnswerEvent]:
         return [a.event for a in self.answers(ref, session_id)]
-
-    def record_decision(self, ref: str, decision: dict[str, Any]) -> dict[str, Any]:
-        """Keep a practitioner's own decision about the level (never overwritten)."""
-        self.case(ref)
-        row = {**decision, "at": self.clock(), "who": self.user}
-        with self._db(self.case_path(ref), write=True) as db:
-            db.table("decisions").insert(row)
-        return row
-
-    def add_round(self, ref: str, row: dict[str, Any]) -> None:
-        """Keep a new classification round (see `assistant.rounds`)."""
-        self.case(ref)
-        with self._db(self.case_path(ref), write=True) as db:
-            db.table("rounds").insert(row)
-
-    def round_rows(self, ref: str) -> list[dict[str, Any]]:
-        document = self._read(self.case_path(ref)) or {}
-        return [
-            row for _, row in sorted(document.get("rounds", {}).items(), key=lambda kv: int(kv[0]))
-        ]
-
-    def change_round(
-        self, ref: str, round_id: str, change: Callable[[dict[str, Any]], dict[str, Any]]
-    ) -> dict[str, Any]:
-        """Read a round, change it and write it back, all under the lock (two raters
-        submitting at once both count)."""
-        with self._db(self.case_path(ref), write=True) as db:
-            table = db.table("rounds")
-            found = table.get(Query().id == round_id)
-            if found is None:
-                raise StoreError(f"case {ref!r} has no classification round {round_id!r}")
-            row = change(dict(found))
-            table.update(row, doc_ids=[found.doc_id])
-        return row
-
-    def decisions(self, ref: str) -> list[dict[str, Any]]:
-        """The case's recorded decisions, oldest first."""
-        document = self._read(self.case_path(ref)) or {}
-        rows = sorted(document.get("decisions", {}).items(), key=lambda kv: int(kv[0]))
-        return [row for _, row in rows]
 
     def finish_session(self, ref: str, session_id: str) -> None:
         with self._db(self.case_path(ref), write=True) as db:
