@@ -18,6 +18,7 @@ from typing import NoReturn
 from assistant import __version__
 from assistant.cli_data import add_commands
 from assistant.cli_rounds import add_commands as add_round_commands
+from assistant.cli_rounds import add_export_command
 
 EXIT_USAGE = 2
 
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--input", required=True, help="JSON file, or - for standard input")
     add_commands(commands, case_commands, _Parser)
     add_round_commands(commands, case_commands)
+    add_export_command(commands)
     return parser
 
 

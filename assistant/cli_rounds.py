@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 
@@ -162,4 +163,35 @@ def _round(args: argparse.Namespace) -> int:
         f"Agreed: {agreed['level'].upper()} (the table suggested "
         f"{str(agreed['suggested']).upper()}). The round is closed."
     )
+    return 0
+
+
+def add_export_command(commands: Any) -> None:
+    export = commands.add_parser(
+        "export", help="a document for the child's file, built from what was recorded"
+    )
+    export.add_argument("ref", help="case reference")
+    export.add_argument(
+        "--report", required=True, help="assessment, young-person, ... (see README)"
+    )
+    export.add_argument("--format", default="md", choices=["md", "html", "txt"])
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: print it)")
+    export.add_argument("--force", action="store_true", help="replace an existing file")
+    export.set_defaults(func=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from assistant.cli import EXIT_USAGE, UserError
+    from assistant.exports import ExportError, export_report
+
+    try:
+        text, written = export_report(
+            _store(args), args.ref, args.report, args.format, args.output, args.force
+        )
+    except ExportError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from None
+    if written is None:
+        print(text, end="")
+    else:
+        print(f"Wrote {written} (private to you: mode 0600).")
     return 0

@@ -53,6 +53,13 @@ class CaseScreen(Screen):
             tooltip="The case's classifications over time, with a chart",
         ),
         Binding(
+            "e",
+            "export",
+            "Export",
+            id="case.export",
+            tooltip="A document for the child's file from what was recorded: preview, then save",
+        ),
+        Binding(
             "ctrl+d",
             "archive",
             "Archive case",
@@ -170,6 +177,18 @@ class CaseScreen(Screen):
             current = {"suggested": result.suggested, "trajectory": result.trajectory.as_dict()}
         text = render(self.ref, entries(self.store.decisions(self.ref)), current)
         self.app.push_screen(TimelineScreen(text))
+
+    def action_export(self) -> None:
+        from assistant.paths import content_dir
+        from assistant.reports import ReportError, load_definitions
+        from assistant.ui.export import ExportScreen
+
+        try:
+            reports = load_definitions(content_dir())
+        except ReportError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.app.push_screen(ExportScreen(self.store, self.library, self.ref, reports))
 
     def action_archive(self) -> None:
         from assistant.ui.audit import ConfirmArchive

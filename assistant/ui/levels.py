@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-LEVEL_LOOK = {
-    "low": ("LOW", "●○○○", "green"),
-    "medium": ("MEDIUM", "●●○○", "yellow"),
-    "high": ("HIGH", "●●●○", "dark_orange"),
-    "severe": ("SEVERE", "●●●●", "red"),
-}
+from assistant.levels_text import LEVEL_LOOK, level_label
 
-
-def level_label(level: str) -> str:
-    """Symbol and word, e.g. '●●●○ HIGH'."""
-    word, symbol, _ = LEVEL_LOOK[level]
-    return f"{symbol} {word}"
+__all__ = ["LEVEL_LOOK", "level_label", "level_text"]
 
 
 def level_text(level: str) -> Text:

@@ -1,0 +1,126 @@
+"""A built report as Markdown, HTML (print-ready, A4) or plain text.
+
+Recorded words are data, never markup: in Markdown every character that could
+start formatting is escaped, in HTML they are escaped again by markdown-it
+(raw HTML is off), and in plain text control characters are made visible.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from markdown_it import MarkdownIt
+
+from assistant.reports import GAP, Report
+from assistant.text import printable
+
+FORMATS = ("md", "html", "txt")
+
+_ALWAYS = re.compile(r"([\\`*_{}\[\]<>#|~!&])")
+_LINE_START = re.compile(r"^(\s*)([-+.=>]|\d+[.)])", re.MULTILINE)
+
+
+def escape_md(text: str) -> str:
+    """Recorded text safe inside Markdown: it shows as typed, never as formatting."""
+    text = _ALWAYS.sub(r"\\\1", printable(text))
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def _md_value(text: str) -> str:
+    """A value that may span lines, kept inside its list item."""
+    return "  \n  ".join(escape_md(line) for line in text.split("\n"))
+
+
+def to_markdown(report: Report) -> str:
+    out: list[str] = []
+    for block in report.blocks:
+        if block.kind == "title":
+            out += [f"# {escape_md(block.text)}", ""]
+        elif block.kind == "meta":
+            out += [f"*{escape_md(block.text)}*", ""]
+        elif block.kind == "heading":
+            out += [f"## {escape_md(block.text)}", "", f"*Source: {escape_md(block.value)}*", ""]
+        elif block.kind == "subheading":
+            out += [f"### {escape_md(block.text)}", ""]
+        elif block.kind == "note":
+            out += [escape_md(block.text), ""]
+        elif block.kind == "field":
+            out.append(f"- **{escape_md(block.text)}:** {_md_value(block.value)}")
+        elif block.kind == "gap":
+            out.append(f"- **{GAP.capitalize()}:** {escape_md(block.text)}")
+        elif block.kind == "line":
+            out += [escape_md(block.text), ""]
+    return _tidy("\n".join(out))
+
+
+def _tidy(text: str) -> str:
+    """A blank line after each list, and one new line at the end."""
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        in_list = line.startswith(("- ", "  "))
+        if in_list and nxt and not nxt.startswith(("- ", "  ")):
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def to_text(report: Report) -> str:
+    """Plain text for case systems that strip formatting."""
+    out: list[str] = []
+    for block in report.blocks:
+        text, value = printable(block.text), printable(block.value)
+        if block.kind == "title":
+            out += [text, "=" * len(text), ""]
+        elif block.kind == "meta":
+            out += [text, ""]
+        elif block.kind == "heading":
+            out += ["", text.upper(), f"(source: {value})", ""]
+        elif block.kind == "subheading":
+            out += ["", text, "-" * min(len(text), 78)]
+        elif block.kind in ("note", "line"):
+            out += [text, ""]
+        elif block.kind == "field":
+            out.append(f"{text}: " + value.replace("\n", "\n    "))
+        elif block.kind == "gap":
+            out.append(f"[{GAP.upper()}] {text}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+PRINT_CSS = """
+@page { size: A4; margin: 18mm 16mm; }
+body { font-family: Georgia, 'Times New Roman', serif; font-size: 11pt; line-height: 1.45;
+       max-width: 180mm; margin: 0 auto; color: #111; }
+h1 { font-size: 18pt; margin-bottom: 2mm; }
+h2 { font-size: 14pt; border-bottom: 1px solid #444; padding-bottom: 1mm;
+     break-before: page; page-break-before: always; }
+h1 + p + h2, h1 + p + p + h2 { break-before: auto; page-break-before: auto; }
+h3 { font-size: 12pt; margin-bottom: 1mm; }
+ul { padding-left: 5mm; }
+li { margin-bottom: 1.5mm; break-inside: avoid; }
+em { color: #333; }
+@media screen { body { margin: 10mm auto; } }
+"""
+
+
+def to_html(report: Report) -> str:
+    """A print-friendly HTML page (A4, a new page for each section)."""
+    body = MarkdownIt("commonmark", {"html": False}).render(to_markdown(report))
+    title = html.escape(printable(report.definition.title))
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title} — {html.escape(report.ref)}</title>\n"
+        f"<style>{PRINT_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
+
+
+def render(report: Report, fmt: str) -> str:
+    if fmt == "md":
+        return to_markdown(report)
+    if fmt == "html":
+        return to_html(report)
+    if fmt == "txt":
+        return to_text(report)
+    raise ValueError(f"unknown format {fmt!r} ({', '.join(FORMATS)})")

@@ -1,0 +1,153 @@
+"""Documents for the child's file, built from what was recorded (issue 9).
+
+A report is defined as data in `content/reports/<name>.toml`: sections in the
+order of the framework's template, each listing the recorded answers (or
+other case records) it shows. Building a report never invents a word: every
+value comes from the store, connecting text comes from the definition (our
+own words), and anything not yet recorded appears as a marked gap.
+
+The built report is a list of blocks, rendered as Markdown, HTML or plain text
+by `assistant.report_formats`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from assistant.levels_text import LEVEL_LOOK, level_label
+
+SPECIALS = ("classification", "ratings", "decision", "due", "sessions", "timeline", "signatures")
+GAP = "not yet recorded"
+
+
+class ReportError(ValueError):
+    """A report definition that is wrong, or a report that cannot be built."""
+
+
+class Item(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    flow: str | None = None
+    step: str | None = None
+    all: bool = False
+    special: Literal[SPECIALS] | None = None  # type: ignore[valid-type]
+    who: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Item:
+        if self.special is None and (self.flow is None or (self.step is None) == (not self.all)):
+            raise ValueError("an item is {flow, step}, {flow, all = true} or {special}")
+        return self
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: Annotated[str, Field(min_length=1)]
+    cite: Annotated[str, Field(min_length=1)]
+    note: str = ""
+    items: tuple[Item, ...] = ()
+
+
+class ReportDefinition(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,40}$")]
+    title: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=1)]
+    plain: bool = False
+    intro: str = ""
+    sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+
+
+def load_definition(path: Path) -> ReportDefinition:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        definition = ReportDefinition.model_validate(raw)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{path}: not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ReportError(f"{path}: {where}: {first['msg']}") from None
+    if definition.id != path.stem:
+        raise ReportError(f"{path}: id {definition.id!r} must match the file name")
+    return definition
+
+
+def load_definitions(content: Path) -> dict[str, ReportDefinition]:
+    return {p.stem: load_definition(p) for p in sorted((content / "reports").glob("*.toml"))}
+
+
+def missing_steps(definition: ReportDefinition, library: Any) -> list[str]:
+    """Items naming a flow or question that does not exist (checked by the tests)."""
+    problems = []
+    for section in definition.sections:
+        for item in section.items:
+            if item.flow is None:
+                continue
+            flow = library.flows.get(item.flow)
+            if flow is None:
+                problems.append(f"{definition.id}: {section.title}: no flow {item.flow!r}")
+            elif item.step and item.step not in {s.id for s in flow.questions}:
+                problems.append(f"{definition.id}: {section.title}: no question {item.step!r}")
+    return problems
+
+
+# -- the built report -----------------------------------------------------------
+@dataclass(frozen=True)
+class Block:
+    """One piece of a built report. `kind`: title, meta, heading, subheading, note,
+    field (label + value, both recorded), gap (what is not yet recorded), line."""
+
+    kind: str
+    text: str = ""
+    value: str = ""
+
+
+@dataclass
+class Report:
+    definition: ReportDefinition
+    ref: str
+    made_on: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, kind: str, text: str = "", value: str = "") -> None:
+        self.blocks.append(Block(kind, text, value))
+
+
+def level_word(level: str | None) -> str:
+    """'●●●○ HIGH', or the gap mark when there is no level."""
+    return level_label(level) if level in LEVEL_LOOK else GAP
+
+
+def build_report(
+    store: Any, library: Any, ref: str, definition: ReportDefinition, today: date | None = None
+) -> Report:
+    """The report for case `ref`, from its stored answers, classifications and ratings."""
+    from assistant.report_items import ITEM_BUILDERS, CaseRecords
+
+    store.case(ref)
+    today = today or date.today()
+    report = Report(definition, ref, today.isoformat())
+    report.add("title", definition.title)
+    report.add("meta", f"Case {ref} · made {today.isoformat()} · follows {definition.source}")
+    if definition.intro:
+        report.add("note", definition.intro.strip())
+    records = CaseRecords(store, library, ref, today)
+    for section in definition.sections:
+        report.add("heading", section.title, section.cite)
+        if section.note:
+            report.add("note", section.note.strip())
+        if not section.items:
+            continue
+        for item in section.items:
+            kind = item.special or ("all" if item.all else "answer")
+            ITEM_BUILDERS[kind](report, records, item)
+    return report

@@ -1,0 +1,103 @@
+"""Export a document from the case screen (`e`): choose, preview, save.
+
+The preview is the Markdown the file will hold. Saving writes atomically with
+mode 0600; a file that exists is replaced only after a second, deliberate
+press of Save (the confirmation).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Select, Static
+
+from assistant.exports import ExportError, report_text, write_export
+from assistant.ui.dialog import Dialog
+from assistant.ui.markdown import LinkedMarkdown
+
+FORMAT_OPTIONS = [("Markdown (.md)", "md"), ("Web page to print (.html)", "html"),
+                  ("Plain text (.txt)", "txt")]  # fmt: skip
+
+
+class ExportScreen(Dialog[None]):
+    """Choose a report and a format, look at it, save it."""
+
+    DEFAULT_CSS = """
+    ExportScreen .row { height: auto; }
+    ExportScreen Select { width: 40; }
+    ExportScreen #preview { height: 1fr; border: round $primary; }
+    ExportScreen #export-status { height: auto; }
+    """
+    BINDINGS = [Binding("escape", "dismiss", "Close", id="export.close")]
+
+    def __init__(self, store: Any, library: Any, ref: str, reports: dict[str, Any]) -> None:
+        super().__init__()
+        self.store, self.library, self.ref, self.reports = store, library, ref, reports
+        self._confirm: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        options = [(d.title, name) for name, d in self.reports.items()]
+        with Vertical(classes="dialog-box"):
+            with Horizontal(classes="row"):
+                yield Select(options, id="report", prompt="Which document?")
+                yield Select(FORMAT_OPTIONS, id="format", value="md", allow_blank=False)
+            yield VerticalScroll(Static(id="preview-text"), id="preview")
+            with Horizontal(classes="row"):
+                yield Label("Save as ")
+                yield Input(id="path", placeholder="~/DEMO-001-assessment.md")
+                yield Button("Save", id="save", variant="primary")
+            yield Static(id="export-status", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#report").focus()
+
+    def _choice(self) -> tuple[str, str]:
+        report = self.query_one("#report", Select).value
+        fmt = self.query_one("#format", Select).value
+        return ("" if report is Select.NULL else str(report)), str(fmt)
+
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        name, fmt = self._choice()
+        self._confirm = None
+        if not name:
+            return
+        try:
+            preview = report_text(self.store, self.ref, name, "md", self.library)
+        except ExportError as exc:
+            self._status(str(exc))
+            return
+        self.query_one("#preview-text", Static).update(LinkedMarkdown(preview))
+        self.query_one("#path", Input).value = f"~/{self.ref}-{name}.{fmt}"
+        self._status("This is what the document will hold. Save writes it (private to you).")
+
+    def _status(self, text: str) -> None:
+        self.query_one("#export-status", Static).update(text)
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted, "#path")
+    def _save(self) -> None:
+        name, fmt = self._choice()
+        if not name:
+            self._status("Choose a document first.")
+            return
+        path = Path(self.query_one("#path", Input).value.strip() or "").expanduser()
+        replace = self._confirm == path
+        if path.exists() and not replace:
+            self._confirm = path
+            self._status(f"{path} exists. Press Save again to replace it.")
+            return
+        try:
+            text = report_text(self.store, self.ref, name, fmt, self.library)
+            written = write_export(path, text, force=replace)
+        except (ExportError, OSError) as exc:
+            self._status(f"Not saved: {exc}")
+            return
+        self._confirm = None
+        self._status(f"Saved {written} (mode 0600).")
+        self.notify(f"Saved {written}", markup=False)

@@ -1,0 +1,184 @@
+"""Documents for the child's file (issue 9): built only from what was recorded,
+gaps marked, recorded words escaped in every format, exports private and safe."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from assistant.demo import write_demo
+from assistant.exports import ExportError, write_export
+from assistant.flows import default_library
+from assistant.paths import content_dir
+from assistant.report_formats import escape_md, render
+from assistant.reports import GAP, ReportDefinition, build_report, load_definitions, missing_steps
+from assistant.runner import AnswerEvent
+from assistant.store import Store
+
+LIBRARY = default_library()
+NASTY = "<script>alert(1)</script> **bold** [link](http://x) # heading\n- item \x1b[31m"
+
+
+def definition(**kw) -> ReportDefinition:
+    return ReportDefinition.model_validate(
+        {
+            "id": "t",
+            "title": "Test report",
+            "source": "NSPCC framework, Annex 5",
+            "sections": [
+                {
+                    "title": "Profile",
+                    "cite": "Annex 5",
+                    "items": [
+                        {"flow": "case-profile", "step": "age_band"},
+                        {"flow": "case-profile", "step": "profile_note"},
+                        {"flow": "case-history", "step": "compiler"},
+                    ],
+                },
+                {"title": "Table", "cite": "Stage 2", "items": [{"special": "classification"}]},
+            ],
+            **kw,
+        }
+    )
+
+
+@pytest.fixture
+def case(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "db")
+    store.create_case("C-1")
+    session = store.start_session("C-1", "case-profile", "Case profile").id
+    store.record("C-1", session, AnswerEvent("age_band", "five_to_ten"))
+    store.record("C-1", session, AnswerEvent("profile_note", NASTY))
+    return store
+
+
+def test_recorded_answers_appear_and_missing_ones_are_marked_gaps(case: Store) -> None:
+    report = build_report(case, LIBRARY, "C-1", definition())
+    text = render(report, "txt")
+    assert "5 to 10 years" in text
+    assert f"[{GAP.upper()}]" in text and "(Building the analytical case history" in text
+    assert "Suggested by the framework's table: " in text
+
+
+def test_markup_in_answers_is_escaped_in_markdown_and_html(case: Store) -> None:
+    """issue 9: `<script>` and Markdown control characters in answers stay text."""
+    report = build_report(case, LIBRARY, "C-1", definition())
+    md = render(report, "md")
+    assert "<script>" not in md and "\\<script\\>" in md
+    assert "\\*\\*bold\\*\\*" in md and "\\[link\\]" in md and "\\# heading" in md
+    page = render(report, "html")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<strong>bold</strong>" not in page and "<a href" not in page
+    assert "\x1b" not in md + page + render(report, "txt")
+    assert "@page { size: A4" in page and "break-before: page" in page
+
+
+def test_escape_md_keeps_text_as_typed_when_rendered() -> None:
+    from markdown_it import MarkdownIt
+
+    typed = "1. not a list *nor* _this_ `code` <b>"
+    rendered = MarkdownIt("commonmark", {"html": False}).render(escape_md(typed))
+    assert "<ol>" not in rendered and "<em>" not in rendered and "<code>" not in rendered
+    assert "&lt;b&gt;" in rendered
+
+
+def test_exports_are_private_atomic_and_never_overwrite(tmp_path: Path) -> None:
+    """issue 9: written 0600, never over an existing file without force."""
+    path = write_export(tmp_path / "report.md", "first")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with pytest.raises(ExportError, match="already exists; nothing was written"):
+        write_export(path, "second")
+    assert path.read_text() == "first"
+    write_export(path, "second", force=True)
+    assert path.read_text() == "second"
+    with pytest.raises(ExportError, match="is not a folder"):
+        write_export(tmp_path / "nowhere" / "r.md", "x")
+
+
+def test_every_shipped_report_names_real_questions() -> None:
+    definitions = load_definitions(content_dir())
+    assert set(definitions) == {
+        "assessment",
+        "young-person",
+        "parental-agreement",
+        "reunification-plan",
+        "supervision",
+        "check-in",
+    }
+    for report in definitions.values():
+        assert missing_steps(report, LIBRARY) == []
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "txt"])
+def test_every_report_exports_for_the_demo_case_in_every_format(
+    tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """issue 9: for the demo case every report exports in every format; every recorded
+    answer of the flows a report draws on appears in it."""
+    from assistant.cli import main
+    from assistant.describe import describe
+
+    db = tmp_path / "db"
+    store = Store(db)
+    write_demo(store, LIBRARY)
+    flows_of = {s.id: s.flow_id for s in store.sessions("DEMO-001")}
+    answers = store.answers_by_session("DEMO-001")
+    for name, report in load_definitions(content_dir()).items():
+        out = tmp_path / f"{name}.{fmt}"
+        assert main(["--db", str(db), "export", "DEMO-001", "--report", name,
+                     "--format", fmt, "-o", str(out)]) == 0  # fmt: skip
+        text = out.read_text()
+        assert report.title.split(" (")[0][:20] in text.replace("&#x27;", "'").replace("&amp;", "&")
+        whole = {i.flow for s in report.sections for i in s.items if i.all}
+        if fmt == "txt":
+            for session, stored in answers.items():
+                if flows_of[session] not in whole:
+                    continue
+                flow = LIBRARY.flows[flows_of[session]]
+                for answer in stored:
+                    if answer.event.skipped or answer.event.step == flow.about:
+                        continue
+                    label, value = describe(flow, answer.event.step, answer.event.value, False)
+                    assert value.split("\n")[0] in text, (name, label)
+    capsys.readouterr()
+    assert main(["--db", str(db), "export", "DEMO-001", "--report", "nope"]) == 2
+    assert "no report 'nope'" in capsys.readouterr().err
+
+
+async def test_export_from_the_case_screen_with_preview_and_confirmation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """issue 9: export from the case screen, preview first; replacing a file needs a
+    second Save (the confirmation)."""
+    from textual.widgets import Input, Select
+
+    from assistant.ui.app import create_app
+    from assistant.ui.export import ExportScreen
+
+    store = Store(tmp_path / "db")
+    write_demo(store, LIBRARY)
+    target = tmp_path / "out.txt"
+    target.write_text("already here")
+    async with create_app(store, select="DEMO-001").run_test(size=(100, 40)) as pilot:
+        await pilot.press("enter", "e")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#format", Select).value = "txt"
+        screen.query_one("#report", Select).value = "reunification-plan"
+        await pilot.pause()
+        assert "This is what the document will hold" in str(
+            screen.query_one("#export-status").render()
+        )
+        screen.query_one("#path", Input).value = str(target)
+        screen.query_one("#save").press()
+        await pilot.pause()
+        assert "exists. Press Save again" in str(screen.query_one("#export-status").render())
+        assert target.read_text() == "already here"
+        screen.query_one("#save").press()
+        await pilot.pause()
+        assert "Saved" in str(screen.query_one("#export-status").render())
+    assert "REUNIFICATION" in target.read_text().upper()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
