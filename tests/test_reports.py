@@ -131,6 +131,11 @@ def test_every_report_exports_for_the_demo_case_in_every_format(
                      "--format", fmt, "-o", str(out)]) == 0  # fmt: skip
         text = out.read_text()
         assert report.title.split(" (")[0][:20] in text.replace("&#x27;", "'").replace("&amp;", "&")
+        if fmt == "md":
+            for section in report.sections:
+                assert f"## {escape_md(section.title)}" in text, (name, section.title)
+            single = [i for s in report.sections for i in s.items if i.step]
+            assert text.count("**Not yet recorded:**") <= len(single) + len(report.sections) * 3
         whole = {i.flow for s in report.sections for i in s.items if i.all}
         if fmt == "txt":
             for session, stored in answers.items():
