@@ -138,6 +138,16 @@ def test_every_report_exports_for_the_demo_case_in_every_format(
             assert text.count("**Not yet recorded:**") <= len(single) + len(report.sections) * 3
         whole = {i.flow for s in report.sections for i in s.items if i.all}
         if fmt == "txt":
+            newest = {}
+            for session, stored in answers.items():
+                for answer in stored:
+                    newest[(flows_of[session], answer.event.step)] = answer
+            for item in (i for s in report.sections for i in s.items if i.step):
+                found = newest.get((item.flow, item.step))
+                if found is not None and not found.event.skipped:
+                    flow = LIBRARY.flows[item.flow]
+                    value = describe(flow, item.step, found.event.value, False)[1]
+                    assert value.split("\n")[0] in text, (name, item.step)
             for session, stored in answers.items():
                 if flows_of[session] not in whole:
                     continue
