@@ -190,19 +190,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_flows_list(args: argparse.Namespace) -> int:
     from assistant.flows import default_library
+    from assistant.learning import LearningError, learning_items
+    from assistant.paths import content_dir
 
     library = default_library()
     flows = sorted(library.flows.values(), key=lambda f: (f.audience, f.title))
+    rows = [
+        {"id": f.id, "title": f.title, "audience": f.audience, "stages": list(f.stages)}
+        for f in flows
+    ]
+    try:
+        rows += learning_items(content_dir())  # practice cases and the quiz
+    except LearningError as exc:
+        print(f"reunify: warning: {exc}", file=sys.stderr)
     if args.json:
-        rows = [
-            {"id": f.id, "title": f.title, "audience": f.audience, "stages": list(f.stages)}
-            for f in flows
-        ]
         print(json.dumps(rows, indent=2))
     else:
-        for f in flows:
-            stages = ", ".join(map(str, f.stages))
-            print(f"{f.id:<28} {f.audience:<13} stage {stages:<6} {f.title}")
+        for row in rows:
+            stages = ", ".join(map(str, row["stages"]))
+            print(f"{row['id']:<28} {row['audience']:<13} stage {stages:<6} {row['title']}")
     for problem in library.problems:
         print(f"reunify: warning: {problem}", file=sys.stderr)
     return 0

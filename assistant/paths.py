@@ -49,3 +49,17 @@ def default_db_path() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False) / "data"
+
+
+LEARNING_ENV = "REUNIFY_LEARNING_DB"
+
+
+def learning_db_path() -> Path:
+    """The learning space: practice cases and quiz progress, never mixed with real
+    cases. `REUNIFY_LEARNING_DB`, else `learning/` beside the user's data folder."""
+    override = os.environ.get(LEARNING_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "learning"

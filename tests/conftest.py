@@ -17,6 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the default database at a temporary folder and fix the user name."""
     monkeypatch.setenv("REUNIFY_DB", str(tmp_path / "default-db"))
+    monkeypatch.setenv("REUNIFY_LEARNING_DB", str(tmp_path / "learning-db"))
     monkeypatch.setenv("REUNIFY_USER", "tester")
     monkeypatch.setenv("REUNIFY_SETTINGS", str(tmp_path / "settings.json"))
 

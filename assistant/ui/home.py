@@ -165,11 +165,22 @@ class HomeScreen(Screen):
         _highlight_first(widget)
 
     def _fill_flows(self) -> None:
+        from assistant.learning import LearningError, learning_items
+        from assistant.paths import content_dir
+
         widget = self.query_one("#flows", OptionList)
-        for audience, flows in self.library.by_audience().items():
+        groups = {a: [(f.id, f.title) for f in fs] for a, fs in self.library.by_audience().items()}
+        try:
+            learning = [(f"learn:{i['id']}", i["title"]) for i in learning_items(content_dir())]
+        except LearningError as exc:
+            learning = []
+            self.notify(str(exc), severity="warning", markup=False)
+        if learning:
+            groups["learning"] = groups.get("learning", []) + learning
+        for audience, entries in groups.items():
             widget.add_option(Option(Text(PURPOSES[audience], style="bold"), disabled=True))
-            for flow in flows:
-                widget.add_option(Option(Text(f"  {flow.title}"), id=flow.id))
+            for option_id, title in entries:
+                widget.add_option(Option(Text(f"  {title}"), id=option_id))
         _highlight_first(widget)
 
     # -- choosing ------------------------------------------------------------
@@ -208,6 +219,9 @@ class HomeScreen(Screen):
 
     @on(OptionList.OptionSelected, "#flows")
     def _flow_chosen(self, event: OptionList.OptionSelected) -> None:
+        if str(event.option.id).startswith("learn:"):
+            self._open_learning(str(event.option.id).removeprefix("learn:"))
+            return
         if self.ref is None:
             self.notify("Create or choose a case first.", severity="warning")
             return
@@ -220,6 +234,19 @@ class HomeScreen(Screen):
         from assistant.ui.chat import ChatScreen
 
         self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
+
+    def _open_learning(self, item: str) -> None:
+        """A practice case or the quiz: in the learning space, apart from real cases."""
+        from assistant.learning import QUIZ_ID, QuizProgress, load_practice, load_quiz
+        from assistant.paths import content_dir, learning_db_path
+        from assistant.ui.learning import PracticeScreen, QuizScreen
+
+        if item == QUIZ_ID:
+            progress = QuizProgress(learning_db_path(), self.store.user)
+            self.app.push_screen(QuizScreen(load_quiz(content_dir()), progress))
+            return
+        case = load_practice(content_dir())[item]
+        self.app.push_screen(PracticeScreen(case, self.library))
 
     due: list = []
 
