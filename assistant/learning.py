@@ -210,14 +210,20 @@ ROW_LABELS = {
 def comparison_text(result: Comparison) -> str:
     """The feedback, as Markdown: level, rows (those that differ named), factors, misses."""
     model = result.case.model
-    word = (result.learner_level or "none").upper()
     lines = [f"# Your answer beside the model answer: {result.case.title}", ""]
-    verdict = "matches" if result.learner_level == model.level else "differs from"
-    lines += [
-        f"**Overall:** yours {word} ({result.level_from}) {verdict} the model "
-        f"answer {model.level.upper()}.",
-        "",
-    ]
+    if result.learner_level is None:
+        lines += [
+            "**Overall:** nothing recorded yet. Record the case through the flows "
+            f"first; the model answer is {model.level.upper()}.",
+            "",
+        ]
+    else:
+        verdict = "matches" if result.learner_level == model.level else "differs from"
+        lines += [
+            f"**Overall:** yours {result.learner_level.upper()} ({result.level_from}) "
+            f"{verdict} the model answer {model.level.upper()}.",
+            "",
+        ]
     differ = [ROW_LABELS[r] for r in result.rows_that_differ]
     if differ:
         lines += [f"**Rows that differ:** {', '.join(differ)}.", ""]
