@@ -106,7 +106,6 @@ def cmd_round(args: argparse.Namespace) -> int:
 
 
 def _round(args: argparse.Namespace) -> int:
-    from assistant.classification import classify_case
     from assistant.cli import EXIT_USAGE, UserError
     from assistant.flows import default_library
     from assistant.rounds import (
@@ -116,6 +115,7 @@ def _round(args: argparse.Namespace) -> int:
         open_round,
         rate,
         rounds,
+        suggestion_now,
     )
 
     store = _store(args)
@@ -124,14 +124,7 @@ def _round(args: argparse.Namespace) -> int:
     if args.action == "open":
         if current:
             raise UserError(f"case {args.ref} already has an open round ({current[0].id})")
-        now = classify_case(store, default_library(), args.ref)
-        suggested: dict[str, Any] = {}
-        if now.result is not None and not now.inputs.empty:
-            suggested = {
-                "level": now.result.suggested,
-                "rows": now.result.rows.as_dict(),
-                "trajectory": now.result.trajectory.as_dict(),
-            }
+        suggested = suggestion_now(store, default_library(), args.ref)
         opened = open_round(store, args.ref, suggested)
         print(f"Round {opened.id} is open for case {args.ref}. Each rater classifies on their own:")
         print(

@@ -54,6 +54,25 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def load_model(path: Path, model: Any, error: type[ValueError]) -> Any:
+    """A TOML file validated by a pydantic `model`; `error` (one line naming the
+    file and the place) for anything wrong. Used for policies, reports and learning."""
+    from pydantic import ValidationError
+
+    try:
+        raw = read_toml(path.read_text(encoding="utf-8"))
+    except TomlError as exc:
+        raise error(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: cannot be read: {exc}") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise error(f"{path}: {one_line(where)}: {first['msg']}") from None
+
+
 @dataclass(frozen=True)
 class Card:
     id: str

@@ -90,13 +90,9 @@ def dated(answers: dict[str, Any]) -> dict[str, Any]:
 
 def demo_round(store: Store, library: FlowLibrary, entry: dict[str, Any]) -> None:
     """A classification round as the demo file gives it: ratings, then the agreement."""
-    from assistant.classification import classify_case
-    from assistant.rounds import agree_round, make_rating, open_round, rate
+    from assistant.rounds import agree_round, make_rating, open_round, rate, suggestion_now
 
-    now = classify_case(store, library, DEMO_REF)
-    suggested = {"level": now.result.suggested, "rows": now.result.rows.as_dict()}
-    suggested["trajectory"] = now.result.trajectory.as_dict()
-    opened = open_round(store, DEMO_REF, suggested)
+    opened = open_round(store, DEMO_REF, suggestion_now(store, library, DEMO_REF))
     for r in entry.get("ratings", []):
         rating = make_rating(r["role"], r["rater"], r["rows"], r["overall"], r["reasons"])
         rate(store, DEMO_REF, opened.id, rating)

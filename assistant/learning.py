@@ -15,12 +15,11 @@ brings missed questions back sooner: a question answered wrongly returns to box
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.storage import write_atomic
 
@@ -113,14 +112,9 @@ class Question(BaseModel):
 
 
 def _load(path: Path, model: Any) -> Any:
-    try:
-        return model.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise LearningError(f"{path}: not valid TOML: {exc}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise LearningError(f"{path}: {where}: {first['msg']}") from None
+    from assistant.content import load_model
+
+    return load_model(path, model, LearningError)
 
 
 def load_practice(content: Path) -> dict[str, PracticeCase]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.content import TomlError, one_line, read_toml
+from assistant.content import load_model
 from assistant.risk.model import LEGAL_STATUSES
 
 Trigger = Literal[
@@ -69,18 +69,7 @@ class Policy(BaseModel):
 
 
 def load_policy(path: Path) -> Policy:
-    try:
-        raw = read_toml(path.read_text(encoding="utf-8"))
-    except TomlError as exc:
-        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise PolicyError(f"{path}: cannot be read: {exc}") from None
-    try:
-        policy = Policy.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise PolicyError(f"{path}: {one_line(where)}: {first['msg']}") from None
+    policy = load_model(path, Policy, PolicyError)
     if policy.id != path.stem:
         raise PolicyError(f"{path}: id {policy.id!r} must match the file name")
     ids = [r.id for r in policy.rules]

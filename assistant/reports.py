@@ -12,13 +12,12 @@ by `assistant.report_formats`.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.levels_text import LEVEL_LOOK, level_label
 
@@ -67,15 +66,9 @@ class ReportDefinition(BaseModel):
 
 
 def load_definition(path: Path) -> ReportDefinition:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        definition = ReportDefinition.model_validate(raw)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ReportError(f"{path}: not valid TOML: {exc}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ReportError(f"{path}: {where}: {first['msg']}") from None
+    from assistant.content import load_model
+
+    definition = load_model(path, ReportDefinition, ReportError)
     if definition.id != path.stem:
         raise ReportError(f"{path}: id {definition.id!r} must match the file name")
     return definition

@@ -215,6 +215,21 @@ def round_to_row(round_: Round) -> dict[str, Any]:
 
 
 # -- kept in the case's file, through the store --------------------------------
+def suggestion_now(store: Any, library: Any, ref: str) -> dict[str, Any]:
+    """The table's suggestion for the case now, as a round keeps it ({} if nothing
+    recorded feeds the table yet)."""
+    from assistant.classification import classify_case
+
+    now = classify_case(store, library, ref)
+    if now.result is None or now.inputs.empty:
+        return {}
+    return {
+        "level": now.result.suggested,
+        "rows": now.result.rows.as_dict(),
+        "trajectory": now.result.trajectory.as_dict(),
+    }
+
+
 def open_round(store: Any, ref: str, suggested: dict[str, Any]) -> Round:
     """Start a round with the table's suggestion as it is now."""
     import uuid

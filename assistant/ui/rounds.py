@@ -28,6 +28,7 @@ from assistant.rounds import (
     open_round,
     rate,
     rounds,
+    suggestion_now,
 )
 from assistant.store import StoreError
 from assistant.ui.dialog import Dialog
@@ -121,16 +122,7 @@ class RoundScreen(Dialog[None]):
 
     @on(Button.Pressed, "#open")
     async def _open(self) -> None:
-        from assistant.classification import classify_case
-
-        now = classify_case(self.store, self.library, self.ref)
-        suggested: dict[str, Any] = {}
-        if now.result is not None and not now.inputs.empty:
-            suggested = {
-                "level": now.result.suggested,
-                "rows": now.result.rows.as_dict(),
-                "trajectory": now.result.trajectory.as_dict(),
-            }
+        suggested = suggestion_now(self.store, self.library, self.ref)
         try:
             open_round(self.store, self.ref, suggested)
         except (StoreError, OSError) as exc:
