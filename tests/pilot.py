@@ -32,3 +32,14 @@ async def fill(pilot: Pilot, text: str) -> None:
         widget.value = text
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def wait_until(pilot: Pilot, ready, seconds: float = 3.0) -> None:
+    """Wait for work done in a thread (flows loading, what is due) to show, then settle."""
+    import asyncio
+
+    for _ in range(int(seconds / 0.01)):
+        if ready():
+            break
+        await asyncio.sleep(0.01)
+    await pilot.pause()

@@ -24,6 +24,7 @@ from assistant.rounds import (
 )
 from assistant.store import Store
 from assistant.timeline import chart, entries, history, render
+from tests.pilot import wait_until
 
 ROWS = {
     "risk_factors": "high",
@@ -228,7 +229,6 @@ def test_demo_case_has_a_round_with_a_disagreement_and_due_items(
 
 async def test_home_screen_shows_what_is_due_soonest_first(tmp_path: Path) -> None:
     """issue 8: the home screen shows what is due across cases; d lists it all with sources."""
-    import asyncio
 
     from assistant.demo import write_demo
     from assistant.flows import default_library
@@ -239,11 +239,7 @@ async def test_home_screen_shows_what_is_due_soonest_first(tmp_path: Path) -> No
     write_demo(store, default_library())
     async with create_app(store, select="DEMO-001").run_test(size=(80, 24)) as pilot:
         home = pilot.app.screen
-        for _ in range(300):
-            if home.due:
-                break
-            await asyncio.sleep(0.01)
-        await pilot.pause()
+        await wait_until(pilot, lambda: home.due)
         shown = str(home.query_one("#due").render())
         assert "DEMO-001" in shown
         assert [i.due_on for i in home.due] == sorted(i.due_on for i in home.due)
@@ -360,7 +356,6 @@ def test_a_planned_return_stands_for_the_return_until_it_happens(case: Store) ->
 
 async def test_home_screen_uses_the_profile_in_settings(tmp_path: Path) -> None:
     """The home screen's list follows `policy_profile` in settings (Salford here)."""
-    import asyncio
 
     from assistant.demo import write_demo
     from assistant.flows import default_library
@@ -372,8 +367,5 @@ async def test_home_screen_uses_the_profile_in_settings(tmp_path: Path) -> None:
     write_demo(store, default_library())
     async with create_app(store, select="DEMO-001").run_test(size=(80, 24)) as pilot:
         home = pilot.app.screen
-        for _ in range(300):
-            if home.due:
-                break
-            await asyncio.sleep(0.01)
+        await wait_until(pilot, lambda: home.due)
         assert any("Salford" in item.source for item in home.due)

@@ -40,14 +40,13 @@ def quick_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 async def settle(pilot) -> None:
     """Wait for the home screen's "due soon" list, worked out in a thread."""
-    import asyncio
+    from tests.pilot import wait_until
 
-    for _ in range(300):
+    def shown() -> bool:
         due = pilot.app.screen.query("#due")
-        if due and not str(due.first().render()).startswith("Working out"):
-            break
-        await asyncio.sleep(0.01)
-    await pilot.pause()
+        return bool(due) and not str(due.first().render()).startswith("Working out")
+
+    await wait_until(pilot, shown)
 
 
 async def answer_two(pilot) -> None:
