@@ -40,7 +40,7 @@ def bare() -> None:
 def app(db: str) -> None:
     from pathlib import Path
 
-    from assistant.store import Store
+    from assistant.records.store import Store
     from assistant.ui.app import create_app
     from assistant.ui.home import HomeScreen
 

@@ -80,7 +80,7 @@ def long_flow(folder: Path, questions: int) -> None:
 
 async def answer_to_turn(db: Path, questions: int) -> list[float]:
     """Milliseconds from an answer sent to the next assistant turn painted, per turn."""
-    from assistant.store import Store
+    from assistant.records.store import Store
     from assistant.ui.app import create_app
     from assistant.ui.inputs import Submitted
     from assistant.ui.log import ConversationLog
@@ -117,7 +117,7 @@ async def answer_to_turn(db: Path, questions: int) -> list[float]:
 
 async def card_open(db: Path, runs: int) -> float:
     """Milliseconds to open a typical card (50–80 lines) over the home screen, painted."""
-    from assistant.store import Store
+    from assistant.records.store import Store
     from assistant.ui.app import create_app
     from assistant.ui.cards import CardScreen
 
@@ -140,9 +140,9 @@ async def card_open(db: Path, runs: int) -> float:
 def build_caseload(db: Path, cases: int, events: int) -> None:
     """`cases` cases with `events` answer events each, written straight to the files
     (building them answer by answer would take minutes and measure nothing new)."""
-    from assistant.answer_log import log_path, write_log
-    from assistant.migrations import SCHEMA_VERSION
-    from assistant.store import Store
+    from assistant.records.answer_log import log_path, write_log
+    from assistant.records.migrations import SCHEMA_VERSION
+    from assistant.records.store import Store
 
     store = Store(db)
     for n in range(cases):
@@ -180,8 +180,8 @@ def build_caseload(db: Path, cases: int, events: int) -> None:
 
 def save_answer(db: Path, runs: int) -> float:
     """Median milliseconds to store one answer in CASE-00 (fsync included)."""
-    from assistant.runner import AnswerEvent
-    from assistant.store import Store
+    from assistant.flows.runner import AnswerEvent
+    from assistant.records.store import Store
 
     store = Store(db)
     times = []
@@ -195,11 +195,11 @@ def save_answer(db: Path, runs: int) -> float:
 
 def classify(runs: int) -> float:
     """Median milliseconds for one classification of a full input (the demo case's)."""
-    from assistant.classification import classify_case
-    from assistant.demo import write_demo
-    from assistant.flows import default_library
+    from assistant.casework.classification import classify_case
+    from assistant.casework.demo import write_demo
+    from assistant.flows.loader import default_library
+    from assistant.records.store import Store
     from assistant.risk import classify as engine
-    from assistant.store import Store
 
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "db")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.flows import Flow, load_flow
-from assistant.store import Store
+from assistant.flows.loader import Flow, load_flow
+from assistant.records.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList
 
-from assistant.demo import DEMO_REF, write_demo
-from assistant.runner import FlowSession
-from assistant.store import Store
+from assistant.casework.demo import DEMO_REF, write_demo
+from assistant.flows.runner import FlowSession
+from assistant.records.store import Store
 from assistant.ui.app import create_app
 from assistant.ui.chat import ChatScreen
 from assistant.ui.help import HelpScreen

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from assistant.content import load_cards
-from assistant.demo import DEMO_REF, write_demo
-from assistant.flows import load_library
-from assistant.links import card_of, linked_cards
-from assistant.store import Store
+from assistant.casework.demo import DEMO_REF, write_demo
+from assistant.flows.content import load_cards
+from assistant.flows.links import card_of, linked_cards
+from assistant.flows.loader import load_library
+from assistant.records.store import Store
 from assistant.ui.app import create_app
 from assistant.ui.cards import CardScreen, CardView
 from assistant.ui.markdown import LinkedMarkdown

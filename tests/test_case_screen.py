@@ -6,9 +6,9 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
-from assistant.demo import DEMO_REF, write_demo
-from assistant.flows import default_library
-from assistant.store import Store
+from assistant.casework.demo import DEMO_REF, write_demo
+from assistant.flows.loader import default_library
+from assistant.records.store import Store
 from assistant.ui.app import create_app
 from assistant.ui.case import CaseScreen
 from assistant.ui.chat import ChatScreen

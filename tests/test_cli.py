@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.commands.main import main
 from tests.conftest import FIXTURES
 
 

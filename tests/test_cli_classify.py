@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.commands.main import main
 
 FULL = {
     "assessed_on": "2026-08-01",

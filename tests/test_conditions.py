@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conditions import ConditionError, parse_condition
+from assistant.flows.conditions import ConditionError, parse_condition
 
 
 @pytest.mark.parametrize(

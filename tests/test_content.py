@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.content import CardError, load_card, load_cards, parse_card
+from assistant.flows.content import CardError, load_card, load_cards, parse_card
 from assistant.paths import content_dir
 
 GOOD = '+++\ntitle = "T"\nsource = "NSPCC framework, Annex 18"\n+++\n# T\nBody.\n'

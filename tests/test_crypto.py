@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from assistant.crypto import (
+from assistant.records.crypto import (
     DEFAULT_COST,
     MAGIC,
     CryptoError,

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant import backups
-from assistant.backups import automatic_backup, load_backup, make_backup
-from assistant.cli import main
-from assistant.migrations import MIGRATIONS, SCHEMA_VERSION
-from assistant.runner import AnswerEvent
-from assistant.storage import PLAIN
-from assistant.store import Store, StoreError
+from assistant.commands.main import main
+from assistant.flows.runner import AnswerEvent
+from assistant.records import backups
+from assistant.records.backups import automatic_backup, load_backup, make_backup
+from assistant.records.migrations import MIGRATIONS, SCHEMA_VERSION
+from assistant.records.storage import PLAIN
+from assistant.records.store import Store, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,7 +95,7 @@ def test_two_processes_creating_cases_at_once_lose_none(tmp_path: Path) -> None:
     db = tmp_path / "db"
     Store(db)
     script = (
-        "import sys\nfrom assistant.cli import main\n"
+        "import sys\nfrom assistant.commands.main import main\n"
         "for i in range(12):\n"
         "    assert main(['--db', sys.argv[1], 'case', 'new', f'{sys.argv[2]}-{i}']) == 0\n"
     )
@@ -380,8 +380,8 @@ def test_a_backup_of_a_damaged_database_is_refused(store: Store) -> None:
 
 def test_answers_have_length_limits_with_a_message() -> None:
     """issue 6: answers have length limits, with a message saying the length and limit."""
-    from assistant.decisions import DecisionError, make_decision
-    from assistant.steps import AnswerError, FactorStep
+    from assistant.casework.decisions import DecisionError, make_decision
+    from assistant.flows.steps import AnswerError, FactorStep
     from assistant.text import NOTE_MAX
 
     factor = FactorStep(id="f", kind="factor", text="?", label="F", factor="severe_physical_abuse")
@@ -423,7 +423,7 @@ def test_a_damaged_line_in_the_answer_log_is_named(store: Store) -> None:
 def test_the_log_cache_reads_new_lines_and_notices_a_replaced_log(tmp_path: Path) -> None:
     """Reading a case's answers after each save decodes only the new lines; a log
     replaced whole (a restore) is read again from the start."""
-    from assistant.answer_log import LogCache, append, write_log
+    from assistant.records.answer_log import LogCache, append, write_log
 
     path = tmp_path / "C-1.answers.jsonl"
     row = {"session": "s", "step": "q", "value": 1, "skipped": False, "at": "t", "who": "w"}

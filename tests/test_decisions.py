@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.decisions import DecisionError, make_decision
-from assistant.store import Store
+from assistant.casework.decisions import DecisionError, make_decision
+from assistant.records.store import Store
 
 
 def test_same_level_needs_a_reason() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import crypto
-from assistant.cli import main
-from assistant.runner import AnswerEvent
-from assistant.store import PassphraseNeeded, Store, StoreError
+from assistant.commands.main import main
+from assistant.flows.runner import AnswerEvent
+from assistant.records import crypto
+from assistant.records.store import PassphraseNeeded, Store, StoreError
 
 PASS = "correct horse battery"
 
@@ -80,7 +80,7 @@ def test_an_encrypted_file_swapped_for_another_is_refused(tmp_path: Path) -> Non
     store = Store(db)
     store.create_case("A-1")
     store.create_case("B-1")
-    from assistant.keys import encrypt_database
+    from assistant.records.keys import encrypt_database
 
     encrypt_database(db, PASS, (2**10, 8, 1))
     (db / "cases" / "B-1.json").write_bytes((db / "cases" / "A-1.json").read_bytes())
@@ -92,7 +92,7 @@ def test_an_encrypted_file_swapped_for_another_is_refused(tmp_path: Path) -> Non
 def test_a_plain_file_in_an_encrypted_database_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "db"
     Store(db).create_case("A-1")
-    from assistant.keys import encrypt_database
+    from assistant.records.keys import encrypt_database
 
     encrypt_database(db, PASS, (2**10, 8, 1))
     (db / "cases" / "A-1.json").write_text(json.dumps({"sessions": {}}))
@@ -105,7 +105,7 @@ def test_backup_and_restore_of_an_encrypted_database(
 ) -> None:
     db = tmp_path / "db"
     Store(db).create_case("A-1")
-    from assistant.keys import encrypt_database
+    from assistant.records.keys import encrypt_database
 
     encrypt_database(db, PASS, (2**10, 8, 1))
     path = Store(db, passphrase=PASS).backup()
@@ -123,10 +123,12 @@ def test_a_plain_database_never_imports_the_cryptography_library() -> None:
 
     code = (
         "import sys, tempfile, pathlib\n"
-        "from assistant.store import Store\n"
+        "from assistant.records.store import Store\n"
         "Store(pathlib.Path(tempfile.mkdtemp()) / 'db').create_case('C-1')\n"
         "print('cryptography' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-    assert crypto.MAGIC.startswith(__import__("assistant.storage").storage.SEALED_PREFIX)
+    assert crypto.MAGIC.startswith(
+        __import__("assistant.records.storage").records.storage.SEALED_PREFIX
+    )

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.demo import DEMO_REF
-from assistant.flows import default_library
-from assistant.runner import FlowSession
-from assistant.store import Store
+from assistant.casework.demo import DEMO_REF
+from assistant.flows.loader import default_library
+from assistant.flows.runner import FlowSession
+from assistant.records.store import Store
 from assistant.ui.app import create_app
 from assistant.ui.chat import ChatScreen
 from assistant.ui.inputs import Submitted

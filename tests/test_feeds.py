@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.classification import classify_case
-from assistant.feeds import FedAnswer, build_input, feed_problems
-from assistant.flows import check_text, load_library
-from assistant.runner import FlowSession
-from assistant.store import Store
+from assistant.casework.classification import classify_case
+from assistant.casework.feeds import FedAnswer, build_input, feed_problems
+from assistant.flows.loader import check_text, load_library
+from assistant.flows.runner import FlowSession
+from assistant.records.store import Store
 from tests.conftest import FIXTURES
 
 FEEDING = FIXTURES / "feeding"

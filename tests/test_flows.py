@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.flows import check_file, check_text, load_library
+from assistant.flows.loader import check_file, check_text, load_library
 from tests.conftest import FIXTURES
 
 GOOD_HEADER = """

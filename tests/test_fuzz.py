@@ -23,11 +23,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant import cli
-from assistant.content import CardError, load_card, load_cards, parse_card
-from assistant.flows import Problem, check_file, check_text
+from assistant.casework.policies import PolicyError, load_policy
+from assistant.commands import main as cli
+from assistant.flows.content import CardError, load_card, load_cards, parse_card
+from assistant.flows.loader import Problem, check_file, check_text
 from assistant.paths import content_dir, flows_dir
-from assistant.policies import PolicyError, load_policy
 from tests.conftest import FIXTURES
 
 FUZZ = settings(

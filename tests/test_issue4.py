@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
-from assistant.cli import main
-from assistant.demo import DEMO_REF, replay, write_demo
-from assistant.flows import default_library
-from assistant.runner import FlowSession
-from assistant.store import Store
+from assistant.casework.demo import DEMO_REF, replay, write_demo
+from assistant.commands.main import main
+from assistant.flows.loader import default_library
+from assistant.flows.runner import FlowSession
+from assistant.records.store import Store
 from assistant.ui.app import create_app
 from assistant.ui.cards import CardScreen
 from assistant.ui.chat import ChatScreen

@@ -24,7 +24,7 @@ def test_no_textual_import_outside_ui() -> None:
 
 def test_headless_commands_do_not_load_textual() -> None:
     code = (
-        "import sys; from assistant.cli import main; "
+        "import sys; from assistant.commands.main import main; "
         "main(['flows', 'list', '--json']); "
         "assert 'textual' not in sys.modules, 'textual was imported'"
     )

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from assistant.flows import default_library
-from assistant.learning import (
+from assistant.casework.learning import (
     QUIZ_ID,
     Question,
     QuizProgress,
@@ -19,10 +17,12 @@ from assistant.learning import (
     load_practice,
     load_quiz,
 )
+from assistant.commands.main import main
+from assistant.flows.loader import default_library
 from assistant.paths import content_dir
+from assistant.records.store import Store
 from assistant.risk import classify
 from assistant.risk.factors import FACTORS_BY_ID
-from assistant.store import Store
 
 LIBRARY = default_library()
 PRACTICE = load_practice(content_dir())

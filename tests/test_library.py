@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList
 
-from assistant.content import load_cards
-from assistant.demo import DEMO_REF, write_demo
-from assistant.library import search
+from assistant.casework.demo import DEMO_REF, write_demo
+from assistant.flows.content import load_cards
+from assistant.flows.search import search
 from assistant.paths import content_dir
-from assistant.store import Store
+from assistant.records.store import Store
 from assistant.ui.app import create_app
 from assistant.ui.cards import CardScreen
 from assistant.ui.chat import ChatScreen

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.store import Store
+from assistant.records.store import Store
 from assistant.ui.app import create_app
 from assistant.ui.log import ConversationLog
 from assistant.ui.turns import ReplyTurn

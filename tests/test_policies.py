@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.content import card_ids
+from assistant.casework.policies import PolicyError, load_policies, load_policy
+from assistant.flows.content import card_ids
 from assistant.paths import content_dir
-from assistant.policies import PolicyError, load_policies, load_policy
 
 
 def test_shipped_profiles_load_and_their_cards_exist() -> None:

@@ -8,14 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from assistant.demo import write_demo
-from assistant.exports import ExportError, write_export
-from assistant.flows import default_library
+from assistant.casework.demo import write_demo
+from assistant.documents.exports import ExportError, write_export
+from assistant.documents.formats import escape_md, render
+from assistant.documents.reports import (
+    GAP,
+    ReportDefinition,
+    build_report,
+    load_definitions,
+    missing_steps,
+)
+from assistant.flows.loader import default_library
+from assistant.flows.runner import AnswerEvent
 from assistant.paths import content_dir
-from assistant.report_formats import escape_md, render
-from assistant.reports import GAP, ReportDefinition, build_report, load_definitions, missing_steps
-from assistant.runner import AnswerEvent
-from assistant.store import Store
+from assistant.records.store import Store
 
 LIBRARY = default_library()
 NASTY = "<script>alert(1)</script> **bold** [link](http://x) # heading\n- item \x1b[31m"
@@ -117,8 +123,8 @@ def test_every_report_exports_for_the_demo_case_in_every_format(
 ) -> None:
     """issue 9: for the demo case every report exports in every format; every recorded
     answer of the flows a report draws on appears in it."""
-    from assistant.cli import main
-    from assistant.describe import describe
+    from assistant.commands.main import main
+    from assistant.documents.describe import describe
 
     db = tmp_path / "db"
     store = Store(db)

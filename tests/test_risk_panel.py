@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static, TextArea
 
-from assistant.demo import DEMO_REF, write_demo
-from assistant.store import Store
+from assistant.casework.demo import DEMO_REF, write_demo
+from assistant.records.store import Store
 from assistant.ui.app import create_app
 from assistant.ui.chat import ChatScreen
 from assistant.ui.risk_panel import RiskPanel, WhyScreen

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from assistant.due import CaseFacts, profile_rules, rule_items, working_days
-from assistant.paths import content_dir
-from assistant.policies import load_policies
-from assistant.rounds import (
+from assistant.casework.due import CaseFacts, profile_rules, rule_items, working_days
+from assistant.casework.policies import load_policies
+from assistant.casework.rounds import (
     RoundError,
     agree_round,
     confer,
@@ -22,8 +20,10 @@ from assistant.rounds import (
     rounds,
     visible_ratings,
 )
-from assistant.store import Store
-from assistant.timeline import chart, entries, history, render
+from assistant.casework.timeline import chart, entries, history, render
+from assistant.commands.main import main
+from assistant.paths import content_dir
+from assistant.records.store import Store
 from tests.pilot import wait_until
 
 ROWS = {
@@ -230,8 +230,8 @@ def test_demo_case_has_a_round_with_a_disagreement_and_due_items(
 async def test_home_screen_shows_what_is_due_soonest_first(tmp_path: Path) -> None:
     """issue 8: the home screen shows what is due across cases; d lists it all with sources."""
 
-    from assistant.demo import write_demo
-    from assistant.flows import default_library
+    from assistant.casework.demo import write_demo
+    from assistant.flows.loader import default_library
     from assistant.ui.app import create_app
     from assistant.ui.due import DueScreen
 
@@ -254,8 +254,8 @@ async def test_classifying_together_in_the_app(tmp_path: Path) -> None:
     the timeline shows the agreed level."""
     from textual.widgets import Input, Select, TextArea
 
-    from assistant.demo import write_demo
-    from assistant.flows import default_library
+    from assistant.casework.demo import write_demo
+    from assistant.flows.loader import default_library
     from assistant.ui.app import create_app
     from assistant.ui.rounds import RoundScreen, TimelineScreen
 
@@ -343,8 +343,8 @@ def test_every_rule_of_every_profile_is_tested_here() -> None:
 
 def test_a_planned_return_stands_for_the_return_until_it_happens(case: Store) -> None:
     """Before the child goes home, rules counted from the return use the planned date."""
-    from assistant.due import case_facts
-    from assistant.runner import AnswerEvent
+    from assistant.casework.due import case_facts
+    from assistant.flows.runner import AnswerEvent
 
     session = case.start_session("C-1", "reunification-plan", "Plan").id
     case.record("C-1", session, AnswerEvent("planned_return", "2026-12-01"))
@@ -357,9 +357,9 @@ def test_a_planned_return_stands_for_the_return_until_it_happens(case: Store) ->
 async def test_home_screen_uses_the_profile_in_settings(tmp_path: Path) -> None:
     """The home screen's list follows `policy_profile` in settings (Salford here)."""
 
-    from assistant.demo import write_demo
-    from assistant.flows import default_library
-    from assistant.settings import save_setting
+    from assistant.casework.demo import write_demo
+    from assistant.flows.loader import default_library
+    from assistant.records.settings import save_setting
     from assistant.ui.app import create_app
 
     save_setting("policy_profile", "salford")

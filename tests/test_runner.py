@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from assistant.flows import Flow
-from assistant.runner import AnswerEvent, FlowSession, RunnerError
-from assistant.steps import AnswerError
+from assistant.flows.loader import Flow
+from assistant.flows.runner import AnswerEvent, FlowSession, RunnerError
+from assistant.flows.steps import AnswerError
 
 TODAY = date(2026, 11, 23)
 

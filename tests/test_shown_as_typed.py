@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.demo import DEMO_REF, write_demo
-from assistant.runner import AnswerEvent
-from assistant.store import Store
+from assistant.casework.demo import DEMO_REF, write_demo
+from assistant.flows.runner import AnswerEvent
+from assistant.records.store import Store
 from assistant.text import printable
 from assistant.ui.app import create_app
 from assistant.ui.turns import ReplyTurn, SummaryTurn

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.demo import write_demo
-from assistant.store import Store
+from assistant.casework.demo import write_demo
+from assistant.records.store import Store
 from assistant.ui.app import create_app
 
 STAMP = "2026-11-23T10:00:00+00:00"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from assistant.flows import STEP_ADAPTER
-from assistant.steps import AnswerError
+from assistant.flows.loader import STEP_ADAPTER
+from assistant.flows.steps import AnswerError
 from assistant.text import clean_text
 
 TODAY = date(2026, 11, 23)

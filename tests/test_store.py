@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.flows import Flow
-from assistant.runner import AnswerEvent, FlowSession
-from assistant.store import CaseRefError, Store, StoreError
+from assistant.flows.loader import Flow
+from assistant.flows.runner import AnswerEvent, FlowSession
+from assistant.records.store import CaseRefError, Store, StoreError
 
 
 def mode(path: Path) -> int:

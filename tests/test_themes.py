@@ -7,8 +7,8 @@ import os
 import stat
 from pathlib import Path
 
-from assistant.settings import load_settings, save_setting, settings_path
-from assistant.store import Store
+from assistant.records.settings import load_settings, save_setting, settings_path
+from assistant.records.store import Store
 from assistant.ui.app import create_app
 from assistant.ui.themes import HIGH_CONTRAST
 

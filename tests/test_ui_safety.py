@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.store import Store, StoreError
+from assistant.records.store import Store, StoreError
 from assistant.ui import drafts as drafts_module
 from assistant.ui.app import create_app
 from assistant.ui.chat import ChatScreen
@@ -109,7 +109,7 @@ async def test_a_second_window_says_it_is_read_only_and_keeps_data_safe(tmp_path
 
 async def test_case_screen_audit_and_archive(tmp_path: Path) -> None:
     """issue 6: the audit view of a case, and deleting (archiving) it from the app."""
-    from assistant.runner import AnswerEvent
+    from assistant.flows.runner import AnswerEvent
     from assistant.ui.audit import AuditScreen
 
     store = Store(tmp_path / "db")

@@ -12,14 +12,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from assistant.settings import load_settings, save_setting
-from assistant.store import Store
+from assistant.records.settings import load_settings, save_setting
+from assistant.records.store import Store
 from assistant.ui.help import HelpScreen, binding_rows
 from assistant.ui.home import HomeScreen
 from assistant.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 if TYPE_CHECKING:
-    from assistant.flows import FlowLibrary
+    from assistant.flows.loader import FlowLibrary
 
 
 #: Seconds of quiet after which the app collects garbage (see `collect_when_idle`).
@@ -108,7 +108,7 @@ class ReunifyApp(App[None]):
         """Parse the flows in a thread once the first screen is painted."""
 
         def load() -> None:
-            from assistant.flows import default_library
+            from assistant.flows.loader import default_library
 
             library = default_library()
             self.call_from_thread(self._library_ready, library)
@@ -181,6 +181,6 @@ def create_app(store: Store, select: str | None = None, lazy: bool = False) -> R
     flows after the first screen is painted (the command line does; tests need not)."""
     if lazy:
         return ReunifyApp(store, None, select)
-    from assistant.flows import default_library
+    from assistant.flows.loader import default_library
 
     return ReunifyApp(store, default_library(), select)

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from assistant.describe import describe
-from assistant.store import AuditRow
+from assistant.documents.describe import describe
+from assistant.records.store import AuditRow
 from assistant.ui.dialog import Dialog
 from assistant.ui.stamps import when
 

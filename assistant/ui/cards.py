@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from assistant.content import CardError, load_card
+from assistant.flows.content import CardError, load_card
 from assistant.paths import content_dir
 from assistant.ui.dialog import Dialog
 from assistant.ui.markdown import LinkedMarkdown

@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.classification import classify_case
-from assistant.flows import FlowLibrary
-from assistant.runner import FlowSession
-from assistant.store import Store, StoreError
+from assistant.casework.classification import classify_case
+from assistant.flows.loader import FlowLibrary
+from assistant.flows.runner import FlowSession
+from assistant.records.store import Store, StoreError
 from assistant.text import printable
 from assistant.ui.chat import open_session
 from assistant.ui.levels import level_text
@@ -168,7 +168,7 @@ class CaseScreen(Screen):
         self.app.push_screen(RoundScreen(self.store, self.library, self.ref))
 
     def action_timeline(self) -> None:
-        from assistant.timeline import entries, render
+        from assistant.casework.timeline import entries, render
         from assistant.ui.rounds import TimelineScreen
 
         current = None
@@ -179,8 +179,8 @@ class CaseScreen(Screen):
         self.app.push_screen(TimelineScreen(text))
 
     def action_export(self) -> None:
+        from assistant.documents.reports import ReportError, load_definitions
         from assistant.paths import content_dir
-        from assistant.reports import ReportError, load_definitions
         from assistant.ui.export import ExportScreen
 
         try:

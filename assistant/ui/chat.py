@@ -13,12 +13,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
-from assistant.child import load_child_replies
-from assistant.classification import CaseClassification, classify_case
-from assistant.flows import Flow, FlowLibrary
-from assistant.runner import AnswerEvent, FlowSession, RunnerError
-from assistant.steps import AnswerError
-from assistant.store import SessionRecord, Store, StoreError
+from assistant.casework.classification import CaseClassification, classify_case
+from assistant.flows.child_replies import load_child_replies
+from assistant.flows.loader import Flow, FlowLibrary
+from assistant.flows.runner import AnswerEvent, FlowSession, RunnerError
+from assistant.flows.steps import AnswerError
+from assistant.records.store import SessionRecord, Store, StoreError
 from assistant.ui.cards import CardScreen, CardView
 from assistant.ui.chat_keys import CHAT_BINDINGS, KEYS_LINE, KEYS_LINE_PLAIN
 from assistant.ui.decision import DecisionScreen

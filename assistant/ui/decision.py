@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from assistant.decisions import DecisionError, make_decision
+from assistant.casework.decisions import DecisionError, make_decision
 from assistant.ui.dialog import Dialog
 from assistant.ui.inputs import Submitted, input_for
 from assistant.ui.levels import level_text

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.widgets import Input, TextArea
 
-from assistant.store import StoreError
+from assistant.records.store import StoreError
 
 #: Seconds after the last key press before what is being typed is kept as a draft.
 DRAFT_SECONDS = 1.0

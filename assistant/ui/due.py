@@ -17,9 +17,9 @@ from assistant.ui.dialog import Dialog
 
 def compute_due(store: Any, library: Any, profile: str = "framework") -> list[Any]:
     """Every due item, soonest first (runs in a thread: it classifies every case)."""
-    from assistant.due import due_items
+    from assistant.casework.due import due_items
+    from assistant.casework.policies import load_policies
     from assistant.paths import content_dir
-    from assistant.policies import load_policies
 
     return due_items(store, library, load_policies(content_dir()), profile, date.today())
 

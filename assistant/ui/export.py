@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
-from assistant.exports import ExportError, report_text, write_export
+from assistant.documents.exports import ExportError, report_text, write_export
 from assistant.ui.dialog import Dialog
 from assistant.ui.markdown import LinkedMarkdown
 

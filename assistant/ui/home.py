@@ -13,11 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.store import CaseRefError, Store, StoreError
+from assistant.records.store import CaseRefError, Store, StoreError
 from assistant.ui.stamps import when
 
 if TYPE_CHECKING:
-    from assistant.flows import FlowLibrary
+    from assistant.flows.loader import FlowLibrary
 
 PURPOSES = {
     "practitioner": "Assessing",
@@ -165,7 +165,7 @@ class HomeScreen(Screen):
         _highlight_first(widget)
 
     def _fill_flows(self) -> None:
-        from assistant.learning import LearningError, learning_items
+        from assistant.casework.learning import LearningError, learning_items
         from assistant.paths import content_dir
 
         widget = self.query_one("#flows", OptionList)
@@ -237,7 +237,7 @@ class HomeScreen(Screen):
 
     def _open_learning(self, item: str) -> None:
         """A practice case or the quiz: in the learning space, apart from real cases."""
-        from assistant.learning import QUIZ_ID, QuizProgress, load_practice, load_quiz
+        from assistant.casework.learning import QUIZ_ID, QuizProgress, load_practice, load_quiz
         from assistant.paths import content_dir, learning_db_path
         from assistant.ui.learning import PracticeScreen, QuizScreen
 
@@ -252,7 +252,7 @@ class HomeScreen(Screen):
 
     def _refresh_due(self) -> None:
         """Work out what is due in a thread (it classifies every case)."""
-        from assistant.settings import load_settings
+        from assistant.records.settings import load_settings
         from assistant.ui.due import compute_due
 
         library = self.library

@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from assistant.steps import FACTOR_STATUS_LABELS, SCALE_MAX, SCALE_MIN, YES_NO_UNKNOWN
+from assistant.flows.steps import FACTOR_STATUS_LABELS, SCALE_MAX, SCALE_MIN, YES_NO_UNKNOWN
 from assistant.ui.levels import LEVEL_LOOK, level_label
 
 

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.learning import (
+from assistant.casework.learning import (
     PRACTICE_FLOWS,
     PracticeCase,
     Question,
@@ -25,7 +25,7 @@ from assistant.learning import (
     compare,
     comparison_text,
 )
-from assistant.store import Store, StoreError
+from assistant.records.store import Store, StoreError
 from assistant.text import printable
 from assistant.ui.dialog import Dialog
 from assistant.ui.inputs import ChoiceInput, Submitted

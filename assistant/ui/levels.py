@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from assistant.levels_text import LEVEL_LOOK, level_label
+from assistant.risk.labels import LEVEL_LOOK, level_label
 
 __all__ = ["LEVEL_LOOK", "level_label", "level_text"]
 

@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.content import load_cards
-from assistant.library import search
+from assistant.flows.content import load_cards
+from assistant.flows.search import search
 from assistant.paths import content_dir
 from assistant.ui.cards import CardScreen
 from assistant.ui.dialog import Dialog

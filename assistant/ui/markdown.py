@@ -15,7 +15,7 @@ from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
 from rich.style import Style
 
-from assistant.links import card_of
+from assistant.flows.links import card_of
 
 #: How a link to a card looks (underlined, and marked with an arrow-free word
 #: style so it is not told by colour alone).

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from assistant.classification import CaseClassification
+from assistant.casework.classification import CaseClassification
 from assistant.risk.explain import ROW_LABELS
 from assistant.text import printable
 from assistant.ui.dialog import Dialog

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from assistant.rounds import (
+from assistant.casework.rounds import (
     LEVELS,
     ROLES,
     ROWS,
@@ -30,7 +30,7 @@ from assistant.rounds import (
     rounds,
     suggestion_now,
 )
-from assistant.store import StoreError
+from assistant.records.store import StoreError
 from assistant.ui.dialog import Dialog
 
 LEVEL_OPTIONS = [(level.upper(), level) for level in LEVELS]

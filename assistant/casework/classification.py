@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.feeds import CaseInput, FedAnswer, build_input
-from assistant.flows import FlowLibrary
+from assistant.casework.feeds import CaseInput, FedAnswer, build_input
+from assistant.casework.timeline import history
+from assistant.flows.loader import FlowLibrary
+from assistant.flows.runner import FlowSession
+from assistant.records.store import Store
 from assistant.risk.engine import Result, evaluate
 from assistant.risk.explain import Explanation, explanations
 from assistant.risk.model import ClassificationInputError, parse_input
-from assistant.runner import FlowSession
-from assistant.store import Store
-from assistant.timeline import history
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.events import AnswerEvent
-from assistant.flows import Flow
+from assistant.flows.loader import Flow
+from assistant.records.events import AnswerEvent
 
 __all__ = ["AnswerEvent", "FlowSession", "RunnerError", "Turn"]
 

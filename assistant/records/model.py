@@ -1,6 +1,6 @@
 """What the store hands out: cases, sessions, answers and audit rows, and its errors.
 
-Plain data, no file access: `assistant.store` reads and writes them.
+Plain data, no file access: `assistant.records.store` reads and writes them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assistant.events import AnswerEvent
+from assistant.records.events import AnswerEvent
 
 REF_RULE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 

@@ -16,10 +16,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from assistant.content import TomlError, one_line, read_toml
-from assistant.feeds import feed_problems
-from assistant.links import linked_cards
-from assistant.steps import KINDS, Step
+from assistant.casework.feeds import feed_problems
+from assistant.flows.content import TomlError, one_line, read_toml
+from assistant.flows.links import linked_cards
+from assistant.flows.steps import KINDS, Step
 
 FLOW_ID = r"^[a-z][a-z0-9-]{0,63}$"
 AUDIENCES = ("practitioner", "supervision", "child", "learning", "check-in")
@@ -310,7 +310,7 @@ def missing_citations(flow: Flow, cards: set[str], name: str) -> list[Problem]:
 
 def default_library() -> FlowLibrary:
     """The shipped (or `REUNIFY_FLOWS`) flows, checked against the content cards."""
-    from assistant.content import card_ids
+    from assistant.flows.content import card_ids
     from assistant.paths import content_dir, flows_dir
 
     return load_library(flows_dir(), card_ids(content_dir()))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.decisions import DecisionError, make_decision
+from assistant.casework.decisions import DecisionError, make_decision
 from assistant.text import NOTE_MAX, clean_text, printable
 
 LEVELS = ("low", "medium", "high", "severe")
@@ -218,7 +218,7 @@ def round_to_row(round_: Round) -> dict[str, Any]:
 def suggestion_now(store: Any, library: Any, ref: str) -> dict[str, Any]:
     """The table's suggestion for the case now, as a round keeps it ({} if nothing
     recorded feeds the table yet)."""
-    from assistant.classification import classify_case
+    from assistant.casework.classification import classify_case
 
     now = classify_case(store, library, ref)
     if now.result is None or now.inputs.empty:

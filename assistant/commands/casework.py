@@ -37,17 +37,17 @@ def add_commands(commands: Any, case_commands: Any) -> None:
 
 
 def _store(args: argparse.Namespace):
-    from assistant.cli import open_store
+    from assistant.commands.main import open_store
 
     return open_store(args)
 
 
 def cmd_due(args: argparse.Namespace) -> int:
-    from assistant.cli import EXIT_USAGE, UserError
-    from assistant.due import due_items
-    from assistant.flows import default_library
+    from assistant.casework.due import due_items
+    from assistant.casework.policies import load_policies
+    from assistant.commands.main import EXIT_USAGE, UserError
+    from assistant.flows.loader import default_library
     from assistant.paths import content_dir
-    from assistant.policies import load_policies
 
     try:
         items = due_items(
@@ -72,9 +72,9 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from assistant.classification import classify_case
-    from assistant.flows import default_library
-    from assistant.timeline import entries, render
+    from assistant.casework.classification import classify_case
+    from assistant.casework.timeline import entries, render
+    from assistant.flows.loader import default_library
 
     store = _store(args)
     store.case(args.ref)
@@ -96,8 +96,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_round(args: argparse.Namespace) -> int:
-    from assistant.cli import EXIT_USAGE, UserError
-    from assistant.rounds import RoundError
+    from assistant.casework.rounds import RoundError
+    from assistant.commands.main import EXIT_USAGE, UserError
 
     try:
         return _round(args)
@@ -106,9 +106,7 @@ def cmd_round(args: argparse.Namespace) -> int:
 
 
 def _round(args: argparse.Namespace) -> int:
-    from assistant.cli import EXIT_USAGE, UserError
-    from assistant.flows import default_library
-    from assistant.rounds import (
+    from assistant.casework.rounds import (
         agree_round,
         conferring_text,
         make_rating,
@@ -117,6 +115,8 @@ def _round(args: argparse.Namespace) -> int:
         rounds,
         suggestion_now,
     )
+    from assistant.commands.main import EXIT_USAGE, UserError
+    from assistant.flows.loader import default_library
 
     store = _store(args)
     store.case(args.ref)
@@ -174,8 +174,8 @@ def add_export_command(commands: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from assistant.cli import EXIT_USAGE, UserError
-    from assistant.exports import ExportError, export_report
+    from assistant.commands.main import EXIT_USAGE, UserError
+    from assistant.documents.exports import ExportError, export_report
 
     try:
         text, written = export_report(

@@ -13,9 +13,9 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.conditions import Condition, parse_condition
-from assistant.decisions import DecisionError, make_decision
-from assistant.links import linked_cards
+from assistant.casework.decisions import DecisionError, make_decision
+from assistant.flows.conditions import Condition, parse_condition
+from assistant.flows.links import linked_cards
 from assistant.risk.factors import FACTORS_BY_ID, PROTECTIVE_STATUSES, RISK_STATUSES
 from assistant.text import check_length, clean_text
 
@@ -57,7 +57,7 @@ class MessageStep(_Step):
 
 
 class Feed(BaseModel):
-    """Where a question's answer goes in the risk classification (see assistant.feeds)."""
+    """Where a question's answer goes in the risk classification (see assistant.casework.feeds)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -6,7 +6,7 @@ folder is fsynced: a crash leaves either the old file or the new one, never
 half of each. A file that is not a TinyDB JSON document is never written over.
 
 A `Codec` turns a document's bytes into what is on disk and back: `PLAIN`
-keeps JSON as it is; a sealing codec (see `assistant.crypto`) encrypts it.
+keeps JSON as it is; a sealing codec (see `assistant.records.crypto`) encrypts it.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class PlainCodec:
 
 PLAIN = PlainCodec()
 
-#: How a sealed file begins (see `assistant.crypto.MAGIC`); checked here without
+#: How a sealed file begins (see `assistant.records.crypto.MAGIC`); checked here without
 #: importing the cryptography library, which an unencrypted database never needs.
 SEALED_PREFIX = b"RNFY-SEALED-"
 

@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from assistant.storage import PLAIN, Codec, DamagedFileError, fsync_dir, write_atomic
+from assistant.records.storage import PLAIN, Codec, DamagedFileError, fsync_dir, write_atomic
 
 SUFFIX = ".answers.jsonl"
 FIELDS = {"seq": int, "session": str, "step": str, "skipped": bool, "at": str, "who": str}

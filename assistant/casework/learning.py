@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.storage import write_atomic
+from assistant.records.storage import write_atomic
 
 LEVEL = Literal["low", "medium", "high", "severe"]
 ROWS = ("risk_factors", "protective_factors", "capacity_to_change", "wishes")
@@ -112,7 +112,7 @@ class Question(BaseModel):
 
 
 def _load(path: Path, model: Any) -> Any:
-    from assistant.content import load_model
+    from assistant.flows.content import load_model
 
     return load_model(path, model, LearningError)
 
@@ -170,7 +170,7 @@ class Comparison:
 
 def compare(store: Any, library: Any, case: PracticeCase) -> Comparison:
     """The learner's recorded answers on a practice case beside its model answer."""
-    from assistant.classification import classify_case
+    from assistant.casework.classification import classify_case
 
     now = classify_case(store, library, case.ref)
     learner_rows: dict[str, str] = {}

@@ -13,7 +13,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.storage import DamagedFileError, dumps, looks_sealed, parse_document, write_atomic
+from assistant.records.storage import (
+    DamagedFileError,
+    dumps,
+    looks_sealed,
+    parse_document,
+    write_atomic,
+)
 
 KEY_FILE = "key.json"
 
@@ -53,7 +59,7 @@ def is_encrypted(root: Path) -> bool:
 
 def unlock(root: Path, passphrase: str) -> SealedCodec:
     """The codec for an encrypted database; `CryptoError` for a wrong passphrase."""
-    from assistant.crypto import CryptoError, Sealer
+    from assistant.records.crypto import CryptoError, Sealer
 
     try:
         stored = json.loads(key_path(root).read_bytes())
@@ -70,7 +76,7 @@ def encrypt_database(root: Path, passphrase: str, cost: tuple[int, int, int] | N
     atomically, then the key file is marked done: a crash part way leaves a
     database that opens with the passphrase and finishes the job.
     """
-    from assistant.crypto import DEFAULT_COST, CryptoError, Sealer
+    from assistant.records.crypto import DEFAULT_COST, CryptoError, Sealer
 
     if is_encrypted(root):
         raise CryptoError(f"{root} is already encrypted")
@@ -83,8 +89,8 @@ def encrypt_database(root: Path, passphrase: str, cost: tuple[int, int, int] | N
 
 def finish_encryption(root: Path, codec: SealedCodec) -> None:
     """Seal whatever is still plain, then mark the key file done."""
-    from assistant.answer_log import SUFFIX, read_log, write_log
-    from assistant.backups import backups, database_files
+    from assistant.records.answer_log import SUFFIX, read_log, write_log
+    from assistant.records.backups import backups, database_files
 
     for path in [*database_files(root), *backups(root)]:
         if path.name.endswith(SUFFIX):

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from assistant.flows import FlowLibrary
+from assistant.flows.loader import FlowLibrary
+from assistant.flows.runner import FlowSession
 from assistant.paths import content_dir
-from assistant.runner import FlowSession
-from assistant.store import CaseRecord, Store, StoreError
+from assistant.records.store import CaseRecord, Store, StoreError
 
 DEMO_REF = "DEMO-001"
 
@@ -90,7 +90,7 @@ def dated(answers: dict[str, Any]) -> dict[str, Any]:
 
 def demo_round(store: Store, library: FlowLibrary, entry: dict[str, Any]) -> None:
     """A classification round as the demo file gives it: ratings, then the agreement."""
-    from assistant.rounds import agree_round, make_rating, open_round, rate, suggestion_now
+    from assistant.casework.rounds import agree_round, make_rating, open_round, rate, suggestion_now
 
     opened = open_round(store, DEMO_REF, suggestion_now(store, library, DEMO_REF))
     for r in entry.get("ratings", []):

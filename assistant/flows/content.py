@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.links import CARD_LINK
+from assistant.flows.links import CARD_LINK
 
 FENCE = "+++"
 

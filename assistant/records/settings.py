@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from assistant.storage import write_atomic
+from assistant.records.storage import write_atomic
 
 SETTINGS_ENV = "REUNIFY_SETTINGS"
 

@@ -14,9 +14,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from assistant.answer_log import SUFFIX, as_document, read_log, rows_of, write_log
-from assistant.migrations import Documents, schema_version
-from assistant.storage import PLAIN, Codec, DamagedFileError, dumps, parse_document, write_atomic
+from assistant.records.answer_log import SUFFIX, as_document, read_log, rows_of, write_log
+from assistant.records.migrations import Documents, schema_version
+from assistant.records.storage import (
+    PLAIN,
+    Codec,
+    DamagedFileError,
+    dumps,
+    parse_document,
+    write_atomic,
+)
 
 FORMAT = "reunify-backup"
 #: automatic backups kept (the oldest go first)

@@ -7,9 +7,9 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from assistant.describe import describe
-from assistant.reports import GAP, Report, level_word
-from assistant.runner import FlowSession
+from assistant.documents.describe import describe
+from assistant.documents.reports import GAP, Report, level_word
+from assistant.flows.runner import FlowSession
 
 #: the four rows in words a child can follow (the young person's report)
 PLAIN_ROWS = {
@@ -36,7 +36,7 @@ class CaseRecords:
 
     @cached_property
     def classification(self) -> Any:
-        from assistant.classification import classify_case
+        from assistant.casework.classification import classify_case
 
         return classify_case(self.store, self.library, self.ref, self.today)
 
@@ -95,7 +95,7 @@ def _all(report: Report, records: CaseRecords, item: Any) -> None:
 
 
 def _classification(report: Report, records: CaseRecords, item: Any) -> None:
-    from assistant.rounds import ROWS
+    from assistant.casework.rounds import ROWS
 
     case = records.classification
     if case.result is None or case.inputs.empty:
@@ -110,7 +110,7 @@ def _classification(report: Report, records: CaseRecords, item: Any) -> None:
 
 
 def _ratings(report: Report, records: CaseRecords, item: Any) -> None:
-    from assistant.rounds import ROLES, ROWS, rounds
+    from assistant.casework.rounds import ROLES, ROWS, rounds
 
     found = rounds(records.store, records.ref)
     if not found or not found[-1].ratings:
@@ -141,10 +141,10 @@ def _decision(report: Report, records: CaseRecords, item: Any) -> None:
 
 
 def _due(report: Report, records: CaseRecords, item: Any) -> None:
-    from assistant.due import due_items
+    from assistant.casework.due import due_items
+    from assistant.casework.policies import load_policies
     from assistant.paths import content_dir
-    from assistant.policies import load_policies
-    from assistant.settings import load_settings
+    from assistant.records.settings import load_settings
 
     profile = str(load_settings().get("policy_profile") or "framework")
     policies = load_policies(content_dir())
@@ -169,7 +169,7 @@ def _sessions(report: Report, records: CaseRecords, item: Any) -> None:
 
 
 def _timeline(report: Report, records: CaseRecords, item: Any) -> None:
-    from assistant.timeline import entries, trajectory_text
+    from assistant.casework.timeline import entries, trajectory_text
 
     timeline = entries(records.decisions)
     if not timeline:

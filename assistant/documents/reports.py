@@ -7,7 +7,7 @@ value comes from the store, connecting text comes from the definition (our
 own words), and anything not yet recorded appears as a marked gap.
 
 The built report is a list of blocks, rendered as Markdown, HTML or plain text
-by `assistant.report_formats`.
+by `assistant.documents.formats`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.levels_text import LEVEL_LOOK, level_label
+from assistant.risk.labels import LEVEL_LOOK, level_label
 
 SPECIALS = ("classification", "ratings", "decision", "due", "sessions", "timeline", "signatures")
 GAP = "not yet recorded"
@@ -66,7 +66,7 @@ class ReportDefinition(BaseModel):
 
 
 def load_definition(path: Path) -> ReportDefinition:
-    from assistant.content import load_model
+    from assistant.flows.content import load_model
 
     definition = load_model(path, ReportDefinition, ReportError)
     if definition.id != path.stem:
@@ -124,7 +124,7 @@ def build_report(
     store: Any, library: Any, ref: str, definition: ReportDefinition, today: date | None = None
 ) -> Report:
     """The report for case `ref`, from its stored answers, classifications and ratings."""
-    from assistant.report_items import ITEM_BUILDERS, CaseRecords
+    from assistant.documents.items import ITEM_BUILDERS, CaseRecords
 
     store.case(ref)
     today = today or date.today()

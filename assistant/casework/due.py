@@ -169,7 +169,7 @@ def due_items(
     store: Any, library: Any, policies: dict[str, Any], profile: str, today: date
 ) -> list[DueItem]:
     """Every due item of every (unarchived) case, soonest first."""
-    from assistant.classification import classify_case
+    from assistant.casework.classification import classify_case
 
     rules = profile_rules(policies, profile)
     items: list[DueItem] = []

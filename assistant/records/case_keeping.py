@@ -11,11 +11,11 @@ from typing import Any
 
 from tinydb import Query
 
-from assistant.records import StoreError
+from assistant.records.model import StoreError
 
 
 class CaseKeeping:
-    """Drafts, decisions and rounds of a case (see `assistant.store.Store`)."""
+    """Drafts, decisions and rounds of a case (see `assistant.records.store.Store`)."""
 
     def save_draft(self, ref: str, session_id: str, step: str, text: str) -> None:
         """Keep what is typed for a question before it is sent (empty text clears it)."""
@@ -45,7 +45,7 @@ class CaseKeeping:
         return row
 
     def add_round(self, ref: str, row: dict[str, Any]) -> None:
-        """Keep a new classification round (see `assistant.rounds`)."""
+        """Keep a new classification round (see `assistant.casework.rounds`)."""
         self.case(ref)
         with self._db(self.case_path(ref), write=True) as db:
             db.table("rounds").insert(row)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.content import Card
+from assistant.flows.content import Card
 
 
 def search(cards: list[Card], query: str) -> list[Card]:

@@ -23,21 +23,20 @@ from typing import Any
 
 from tinydb import Query, TinyDB
 
-from assistant import answer_log
-from assistant.answer_log import log_path
-from assistant.backups import (
+from assistant.records import answer_log
+from assistant.records.answer_log import log_path
+from assistant.records.backups import (
     automatic_backup,
     make_backup,
     newest_good_backup,
     read_all,
     write_all,
 )
-from assistant.case_keeping import CaseKeeping
-from assistant.events import AnswerEvent
-from assistant.keys import finish_encryption, is_encrypted, unlock
-from assistant.migrations import SCHEMA_VERSION, migrate, schema_version
-from assistant.permissions import DIR_MODE, tighten_permissions
-from assistant.records import (
+from assistant.records.case_keeping import CaseKeeping
+from assistant.records.events import AnswerEvent
+from assistant.records.keys import finish_encryption, is_encrypted, unlock
+from assistant.records.migrations import SCHEMA_VERSION, migrate, schema_version
+from assistant.records.model import (
     AuditRow,
     CaseRecord,
     CaseRefError,
@@ -50,7 +49,8 @@ from assistant.records import (
     current_user,
     now,
 )
-from assistant.storage import (
+from assistant.records.permissions import DIR_MODE, tighten_permissions
+from assistant.records.storage import (
     PLAIN,
     AtomicJSONStorage,
     Codec,
@@ -90,7 +90,7 @@ def check_index(path: Path, document: dict[str, Any]) -> None:
 class Store(CaseKeeping):
     """Cases, sessions and answers in one database folder.
 
-    `passphrase` opens an encrypted database (see `assistant.keys`). Opening
+    `passphrase` opens an encrypted database (see `assistant.records.keys`). Opening
     tightens loose permissions (and says so in `warnings`), brings an older
     schema up to date after a backup, and refuses a newer one.
     """
@@ -129,7 +129,7 @@ class Store(CaseKeeping):
             return PLAIN
         if passphrase is None:
             raise PassphraseNeeded(f"{self.root} is encrypted: a passphrase is needed to open it")
-        from assistant.crypto import CryptoError
+        from assistant.records.crypto import CryptoError
 
         try:
             codec = unlock(self.root, passphrase)

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.content import load_model
+from assistant.flows.content import load_model
 from assistant.risk.model import LEGAL_STATUSES
 
 Trigger = Literal[

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assistant.storage import write_atomic
+from assistant.records.storage import write_atomic
 
 
 class ExportError(ValueError):
@@ -15,10 +15,10 @@ class ExportError(ValueError):
 
 def report_text(store: Any, ref: str, name: str, fmt: str, library: Any = None) -> str:
     """The report `name` for case `ref` in format `fmt`."""
-    from assistant.flows import default_library
+    from assistant.documents.formats import FORMATS, render
+    from assistant.documents.reports import ReportError, build_report, load_definitions
+    from assistant.flows.loader import default_library
     from assistant.paths import content_dir
-    from assistant.report_formats import FORMATS, render
-    from assistant.reports import ReportError, build_report, load_definitions
 
     try:
         definitions = load_definitions(content_dir())

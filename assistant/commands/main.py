@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from assistant import __version__
-from assistant.cli_data import add_commands
-from assistant.cli_rounds import add_commands as add_round_commands
-from assistant.cli_rounds import add_export_command
+from assistant.commands.casework import add_commands as add_round_commands
+from assistant.commands.casework import add_export_command
+from assistant.commands.data import add_commands
 
 EXIT_USAGE = 2
 
@@ -91,9 +91,9 @@ def db_root(args: argparse.Namespace) -> Path:
 def open_store(args: argparse.Namespace):  # -> Store
     """The database, with its passphrase asked for when it is encrypted; what
     opening it found (loose permissions) is said on stderr."""
-    from assistant.cli_data import PassphraseError, read_passphrase
-    from assistant.keys import is_encrypted
-    from assistant.store import Store
+    from assistant.commands.data import PassphraseError, read_passphrase
+    from assistant.records.keys import is_encrypted
+    from assistant.records.store import Store
 
     root = db_root(args)
     passphrase = None
@@ -127,7 +127,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
 
 def cmd_case_new(args: argparse.Namespace) -> int:
-    from assistant.store import CaseRefError, check_ref
+    from assistant.records.store import CaseRefError, check_ref
 
     try:
         check_ref(args.ref)
@@ -158,8 +158,8 @@ def clean_name(name: str | None) -> str | None:
 
 
 def cmd_case_classify(args: argparse.Namespace) -> int:
-    from assistant.classification import classify_case
-    from assistant.flows import default_library
+    from assistant.casework.classification import classify_case
+    from assistant.flows.loader import default_library
 
     store = _store(args)
     store.case(args.ref)
@@ -179,8 +179,8 @@ def cmd_case_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from assistant.demo import write_demo
-    from assistant.flows import default_library
+    from assistant.casework.demo import write_demo
+    from assistant.flows.loader import default_library
 
     store = _store(args)
     record = write_demo(store, default_library())
@@ -189,8 +189,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_flows_list(args: argparse.Namespace) -> int:
-    from assistant.flows import default_library
-    from assistant.learning import LearningError, learning_items
+    from assistant.casework.learning import LearningError, learning_items
+    from assistant.flows.loader import default_library
     from assistant.paths import content_dir
 
     library = default_library()
@@ -215,8 +215,8 @@ def cmd_flows_list(args: argparse.Namespace) -> int:
 
 
 def cmd_flows_check(args: argparse.Namespace) -> int:
-    from assistant.content import card_ids
-    from assistant.flows import flow_files, load_paths
+    from assistant.flows.content import card_ids
+    from assistant.flows.loader import flow_files, load_paths
     from assistant.paths import content_dir, flows_dir
 
     paths = args.paths or flow_files(flows_dir())
@@ -246,9 +246,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from assistant.demo import DEMO_REF, write_demo
-    from assistant.flows import default_library
-    from assistant.store import Store
+    from assistant.casework.demo import DEMO_REF, write_demo
+    from assistant.flows.loader import default_library
+    from assistant.records.store import Store
 
     if args.demo:
         with tempfile.TemporaryDirectory(prefix="reunify-demo-") as folder:
@@ -283,7 +283,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assistant.store import StoreError
+    from assistant.records.store import StoreError
 
     try:
         args = build_parser().parse_args(argv)

@@ -66,7 +66,7 @@ def add_commands(commands: Any, case_commands: Any, parser_class: type) -> None:
 
 
 def _store(args: argparse.Namespace):
-    from assistant.cli import open_store
+    from assistant.commands.main import open_store
 
     return open_store(args)
 
@@ -78,15 +78,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from assistant.backups import BackupError, restore
-    from assistant.cli import UserError, db_root
-    from assistant.keys import is_encrypted, unlock
-    from assistant.storage import PLAIN
+    from assistant.commands.main import UserError, db_root
+    from assistant.records.backups import BackupError, restore
+    from assistant.records.keys import is_encrypted, unlock
+    from assistant.records.storage import PLAIN
 
     root = db_root(args)
     codec = PLAIN
     if is_encrypted(root):
-        from assistant.crypto import CryptoError
+        from assistant.records.crypto import CryptoError
 
         try:
             codec = unlock(root, read_passphrase())
@@ -101,9 +101,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_encrypt(args: argparse.Namespace) -> int:
-    from assistant.cli import UserError
-    from assistant.crypto import CryptoError
-    from assistant.keys import encrypt_database
+    from assistant.commands.main import UserError
+    from assistant.records.crypto import CryptoError
+    from assistant.records.keys import encrypt_database
 
     store = _store(args)
     try:
@@ -150,8 +150,8 @@ def cmd_case_audit(args: argparse.Namespace) -> int:
         return 0
     if not rows:
         print(f"Case {args.ref} has no answers yet.")
-    from assistant.describe import describe
-    from assistant.flows import default_library
+    from assistant.documents.describe import describe
+    from assistant.flows.loader import default_library
 
     flows = default_library().flows
     for row in rows:
