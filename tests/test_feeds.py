@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.casework.classification import classify_case
-from assistant.casework.feeds import FedAnswer, build_input, feed_problems
+from assistant.casework.feeds import FedAnswer, build_input
+from assistant.flows.feed_targets import feed_problems
 from assistant.flows.loader import check_text, load_library
 from assistant.flows.runner import FlowSession
 from assistant.records.store import Store

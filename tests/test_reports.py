@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from assistant.casework.demo import write_demo
+from assistant.documents.blocks import GAP
 from assistant.documents.exports import ExportError, write_export
 from assistant.documents.formats import escape_md, render
 from assistant.documents.reports import (
-    GAP,
     ReportDefinition,
     build_report,
     load_definitions,

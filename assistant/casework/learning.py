@@ -175,12 +175,12 @@ def compare(store: Any, library: Any, case: PracticeCase) -> Comparison:
     now = classify_case(store, library, case.ref)
     learner_rows: dict[str, str] = {}
     if now.result is not None and not now.inputs.empty:
-        learner_rows = now.result.rows.as_dict()
+        learner_rows = dict(now.result.rows.as_dict())
     rows = [RowResult(row, learner_rows.get(row), case.model.rows[row]) for row in ROWS]
     decisions = store.decisions(case.ref)
     if decisions:
         level, source = decisions[-1]["level"], "your decision"
-    elif learner_rows:
+    elif learner_rows and now.result is not None:
         level, source = now.result.suggested, "the table, from your answers"
     else:
         level, source = None, "nothing recorded yet"
@@ -231,10 +231,10 @@ def comparison_text(result: Comparison) -> str:
     lines.append("")
     if result.missed_factors:
         lines += ["## Factors to look at again", ""]
-        for factor, status, yours in result.missed_factors:
+        for factor, status, learner_status in result.missed_factors:
             lines.append(
                 f"- {factor.replace('_', ' ')}: model {status.replace('_', ' ')}, "
-                f"yours {(yours or 'not recorded').replace('_', ' ')}"
+                f"yours {(learner_status or 'not recorded').replace('_', ' ')}"
             )
         lines.append("")
     lines += ["## The reasoning", "", model.reasoning.strip(), ""]

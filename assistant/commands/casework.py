@@ -1,15 +1,31 @@
-"""`reunify` commands for classification rounds, the timeline and what is due."""
+"""`reunify` commands about what a case means: classification (from JSON or from a
+case's answers), what is due, the timeline and independent classification rounds."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.commands.common import EXIT_USAGE, UserError, open_store
+
 
 def add_commands(commands: Any, case_commands: Any) -> None:
+    """`classify`, `case classify`, `due`, `case timeline` and `case round`."""
+    classify = commands.add_parser("classify", help="classify risk from a JSON input")
+    classify.add_argument("--input", required=True, help="JSON file, or - for standard input")
+    classify.set_defaults(func=cmd_classify)
+    case_classify = case_commands.add_parser(
+        "classify", help="what the framework's table suggests for a case, from its answers"
+    )
+    case_classify.add_argument("ref", help="case reference")
+    case_classify.add_argument(
+        "--json", action="store_true", help="add 'input': what was assembled from the answers"
+    )
+    case_classify.set_defaults(func=cmd_case_classify)
     due = commands.add_parser("due", help="what is due and overdue across cases, soonest first")
     due.add_argument("--profile", default="framework", help="policy profile (default: framework)")
     due.add_argument("--json", action="store_true", help="print JSON")
@@ -36,22 +52,51 @@ def add_commands(commands: Any, case_commands: Any) -> None:
     rnd.set_defaults(func=cmd_round)
 
 
-def _store(args: argparse.Namespace):
-    from assistant.commands.main import open_store
+def cmd_classify(args: argparse.Namespace) -> int:
+    from assistant.risk import ClassificationInputError, classify_json
 
-    return open_store(args)
+    try:
+        text = sys.stdin.read() if args.input == "-" else Path(args.input).read_text("utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read {args.input}: {exc.strerror}", EXIT_USAGE) from None
+    try:
+        result = classify_json(text)
+    except ClassificationInputError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from None
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_case_classify(args: argparse.Namespace) -> int:
+    from assistant.casework.classification import classify_case
+    from assistant.flows.loader import default_library
+
+    store = open_store(args)
+    store.case(args.ref)
+    case = classify_case(store, default_library(), args.ref)
+    if case.result is None:
+        raise UserError(f"case {args.ref}: {case.problem}")
+    result = case.result.as_dict()
+    if args.json:
+        result["input"] = case.inputs.data
+    print(json.dumps(result, indent=2))
+    for flow_id in case.unread_flows:
+        print(
+            f"reunify: warning: answers of flow '{flow_id}' not used: it cannot be loaded",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def cmd_due(args: argparse.Namespace) -> int:
     from assistant.casework.due import due_items
     from assistant.casework.policies import load_policies
-    from assistant.commands.main import EXIT_USAGE, UserError
     from assistant.flows.loader import default_library
     from assistant.paths import content_dir
 
     try:
         items = due_items(
-            _store(args),
+            open_store(args),
             default_library(),
             load_policies(content_dir()),
             args.profile,
@@ -76,7 +121,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     from assistant.casework.timeline import entries, render
     from assistant.flows.loader import default_library
 
-    store = _store(args)
+    store = open_store(args)
     store.case(args.ref)
     timeline = entries(store.decisions(args.ref))
     now = classify_case(store, default_library(), args.ref)
@@ -97,7 +142,6 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def cmd_round(args: argparse.Namespace) -> int:
     from assistant.casework.rounds import RoundError
-    from assistant.commands.main import EXIT_USAGE, UserError
 
     try:
         return _round(args)
@@ -115,10 +159,9 @@ def _round(args: argparse.Namespace) -> int:
         rounds,
         suggestion_now,
     )
-    from assistant.commands.main import EXIT_USAGE, UserError
     from assistant.flows.loader import default_library
 
-    store = _store(args)
+    store = open_store(args)
     store.case(args.ref)
     current = [r for r in rounds(store, args.ref) if r.open]
     if args.action == "open":
@@ -156,35 +199,4 @@ def _round(args: argparse.Namespace) -> int:
         f"Agreed: {agreed['level'].upper()} (the table suggested "
         f"{str(agreed['suggested']).upper()}). The round is closed."
     )
-    return 0
-
-
-def add_export_command(commands: Any) -> None:
-    export = commands.add_parser(
-        "export", help="a document for the child's file, built from what was recorded"
-    )
-    export.add_argument("ref", help="case reference")
-    export.add_argument(
-        "--report", required=True, help="assessment, young-person, ... (see README)"
-    )
-    export.add_argument("--format", default="md", choices=["md", "html", "txt"])
-    export.add_argument("-o", "--output", type=Path, help="file to write (default: print it)")
-    export.add_argument("--force", action="store_true", help="replace an existing file")
-    export.set_defaults(func=cmd_export)
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from assistant.commands.main import EXIT_USAGE, UserError
-    from assistant.documents.exports import ExportError, export_report
-
-    try:
-        text, written = export_report(
-            _store(args), args.ref, args.report, args.format, args.output, args.force
-        )
-    except ExportError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from None
-    if written is None:
-        print(text, end="")
-    else:
-        print(f"Wrote {written} (private to you: mode 0600).")
     return 0

@@ -12,7 +12,7 @@ import re
 
 from markdown_it import MarkdownIt
 
-from assistant.documents.reports import GAP, Report
+from assistant.documents.blocks import GAP, Report
 from assistant.text import printable
 
 FORMATS = ("md", "html", "txt")

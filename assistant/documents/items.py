@@ -1,4 +1,5 @@
-"""How each kind of report item is filled from a case's records (see `reports`)."""
+"""How each kind of report item is filled from a case's records (`reports.build_report`
+uses `ITEM_BUILDERS`; this module never imports it)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from assistant.documents.blocks import GAP, Report, level_word
 from assistant.documents.describe import describe
-from assistant.documents.reports import GAP, Report, level_word
 from assistant.flows.runner import FlowSession
 
 #: the four rows in words a child can follow (the young person's report)

@@ -1,4 +1,4 @@
-"""Documents for the child's file, built from what was recorded (issue 9).
+"""Documents for the child's file, built from what was recorded.
 
 A report is defined as data in `content/reports/<name>.toml`: sections in the
 order of the framework's template, each listing the recorded answers (or
@@ -6,23 +6,22 @@ other case records) it shows. Building a report never invents a word: every
 value comes from the store, connecting text comes from the definition (our
 own words), and anything not yet recorded appears as a marked gap.
 
-The built report is a list of blocks, rendered as Markdown, HTML or plain text
-by `assistant.documents.formats`.
+The built report is a list of blocks (`assistant.documents.blocks`), rendered
+as Markdown, HTML or plain text by `assistant.documents.formats`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.risk.labels import LEVEL_LOOK, level_label
+from assistant.documents.blocks import Report
+from assistant.documents.items import ITEM_BUILDERS, CaseRecords
 
 SPECIALS = ("classification", "ratings", "decision", "due", "sessions", "timeline", "signatures")
-GAP = "not yet recorded"
 
 
 class ReportError(ValueError):
@@ -93,39 +92,10 @@ def missing_steps(definition: ReportDefinition, library: Any) -> list[str]:
     return problems
 
 
-# -- the built report -----------------------------------------------------------
-@dataclass(frozen=True)
-class Block:
-    """One piece of a built report. `kind`: title, meta, heading, subheading, note,
-    field (label + value, both recorded), gap (what is not yet recorded), line."""
-
-    kind: str
-    text: str = ""
-    value: str = ""
-
-
-@dataclass
-class Report:
-    definition: ReportDefinition
-    ref: str
-    made_on: str
-    blocks: list[Block] = field(default_factory=list)
-
-    def add(self, kind: str, text: str = "", value: str = "") -> None:
-        self.blocks.append(Block(kind, text, value))
-
-
-def level_word(level: str | None) -> str:
-    """'●●●○ HIGH', or the gap mark when there is no level."""
-    return level_label(level) if level in LEVEL_LOOK else GAP
-
-
 def build_report(
     store: Any, library: Any, ref: str, definition: ReportDefinition, today: date | None = None
 ) -> Report:
     """The report for case `ref`, from its stored answers, classifications and ratings."""
-    from assistant.documents.items import ITEM_BUILDERS, CaseRecords
-
     store.case(ref)
     today = today or date.today()
     report = Report(definition, ref, today.isoformat())

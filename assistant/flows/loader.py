@@ -16,8 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from assistant.casework.feeds import feed_problems
 from assistant.flows.content import TomlError, one_line, read_toml
+from assistant.flows.feed_targets import feed_problems
 from assistant.flows.links import linked_cards
 from assistant.flows.steps import KINDS, Step
 
@@ -128,7 +128,7 @@ def _unknown_kind(kind: Any) -> str:
     return f"kind {reprlib.repr(kind)} is not one of {', '.join(KINDS)}"
 
 
-def _describe(error: dict[str, Any]) -> tuple[str | None, str]:
+def _describe(error: Any) -> tuple[str | None, str]:
     """The key an error is about, and a one-line message for it."""
     loc = [str(p) for p in error["loc"]]
     kind = error["type"]

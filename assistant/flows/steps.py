@@ -13,11 +13,11 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.casework.decisions import DecisionError, make_decision
 from assistant.flows.conditions import Condition, parse_condition
 from assistant.flows.links import linked_cards
+from assistant.risk import LEVELS
 from assistant.risk.factors import FACTORS_BY_ID, PROTECTIVE_STATUSES, RISK_STATUSES
-from assistant.text import check_length, clean_text
+from assistant.text import NOTE_MAX, check_length, clean_text
 
 STEP_ID = r"^[a-z][a-z0-9_]{0,63}$"
 OPTION_VALUE = r"^[a-z0-9][a-z0-9_]{0,63}$"
@@ -311,19 +311,32 @@ class FactorStep(_Question):
 
 
 class DecisionStep(_Question):
-    """The practitioner's own level and reason (the table guides; people decide)."""
+    """The practitioner's own level and reason (the table guides; people decide).
+
+    The step checks the answer's shape only. Whoever hands the answer in applies
+    casework's rule for a decision that differs from the suggestion
+    (`assistant.casework.decisions.make_decision`): the flow engine never imports
+    casework."""
 
     kind: Literal["decision"]
 
     def check(self, value: Any, today: date | None = None) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise AnswerError("choose a level and give the reason")
-        try:
-            return make_decision(
-                str(value.get("level") or ""), value.get("reason") or "", value.get("suggested")
-            )
-        except DecisionError as exc:
-            raise AnswerError(str(exc)) from None
+        level = str(value.get("level") or "")
+        if level not in LEVELS:
+            raise AnswerError(f"{level!r} is not a level ({', '.join(LEVELS)})")
+        reason = clean_text(str(value.get("reason") or ""))
+        if not reason:
+            raise AnswerError("give the reason for this decision")
+        if len(reason) > NOTE_MAX:
+            raise AnswerError(f"the reason is {len(reason)} characters; at most {NOTE_MAX}")
+        suggested = value.get("suggested")
+        return {
+            "level": level,
+            "reason": reason,
+            "suggested": suggested if suggested in LEVELS else None,
+        }
 
     def display(self, value: Any) -> str:
         return f"{value['level'].upper()} — {value['reason']}"

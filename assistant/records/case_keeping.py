@@ -7,15 +7,30 @@ under the database's lock through the store's TinyDB helpers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from tinydb import Query
+from tinydb import Query, TinyDB
 
 from assistant.records.model import StoreError
+
+if TYPE_CHECKING:
+    from assistant.records.model import CaseRecord
 
 
 class CaseKeeping:
     """Drafts, decisions and rounds of a case (see `assistant.records.store.Store`)."""
+
+    if TYPE_CHECKING:  # what the store this is mixed into provides
+        clock: Callable[[], str]
+        user: str
+
+        def _db(self, path: Path, write: bool = False) -> AbstractContextManager[TinyDB]: ...
+        def _read(self, path: Path) -> dict[str, Any] | None: ...
+        def _session_row(self, db: TinyDB, ref: str, session_id: str) -> dict[str, Any]: ...
+        def case_path(self, ref: str) -> Path: ...
+        def case(self, ref: str) -> CaseRecord: ...
 
     def save_draft(self, ref: str, session_id: str, step: str, text: str) -> None:
         """Keep what is typed for a question before it is sent (empty text clears it)."""

@@ -69,7 +69,9 @@ def unlock(root: Path, passphrase: str) -> SealedCodec:
     return SealedCodec(Sealer.unlock(header, passphrase), converting=state == "converting")
 
 
-def encrypt_database(root: Path, passphrase: str, cost: tuple[int, int, int] | None = None):
+def encrypt_database(
+    root: Path, passphrase: str, cost: tuple[int, int, int] | None = None
+) -> SealedCodec:
     """Seal every document and backup of a plain database with a new key.
 
     The key file is written first (marked `converting`), then each file is sealed

@@ -327,8 +327,9 @@ class Store(CaseKeeping):
     # -- sessions and answers ----------------------------------------------
     def start_session(self, ref: str, flow_id: str, flow_title: str) -> SessionRecord:
         self.case(ref)
+        session_id = uuid.uuid4().hex[:12]
         row = {
-            "id": uuid.uuid4().hex[:12],
+            "id": session_id,
             "flow_id": flow_id,
             "flow_title": flow_title,
             "started_at": self.clock(),
@@ -337,7 +338,7 @@ class Store(CaseKeeping):
         }
         with self._db(self.case_path(ref), write=True) as db:
             db.table("sessions").insert(row)
-        return self.session(ref, row["id"])
+        return self.session(ref, session_id)
 
     def _session_row(self, db: TinyDB, ref: str, session_id: str) -> dict[str, Any]:
         row = db.table("sessions").get(Query().id == session_id)

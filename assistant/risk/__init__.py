@@ -1,7 +1,9 @@
-"""Risk classification engine for the NSPCC reunification framework (issue 3).
+"""Risk classification engine for the NSPCC reunification framework.
 
-Pure: no Textual, no database, no I/O beyond accepting a dict or JSON text.
-Every rule cites its source in the framework (stage, task, table row, annex).
+The lowest layer: pure, importing no other part of Reunify, no Textual, no
+database, no I/O beyond accepting a dict or JSON text; every other layer may
+import it. Every rule cites its source in the framework (stage, task, table
+row, annex).
 """
 
 from .engine import classify, classify_json

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -22,7 +24,7 @@ class CardView(VerticalScroll):
 
     DEFAULT_CSS = "CardView .card-source { color: $text-muted; margin-bottom: 1; }"
 
-    def __init__(self, card_ids: tuple[str, ...] = (), **kwargs) -> None:
+    def __init__(self, card_ids: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.card_ids = card_ids
 

@@ -143,8 +143,8 @@ class CaseScreen(Screen):
         shown = Text(f"{record.flow_title}\n", style="bold")
         if flow is None:
             shown.append("This flow cannot be loaded now; its answers are kept.\n")
-            for answer in self.store.answers(self.ref, record.id):
-                shown.append(f"{answer.event.step}: {printable(str(answer.event.value))}\n")
+            for stored in self.store.answers(self.ref, record.id):
+                shown.append(f"{stored.event.step}: {printable(str(stored.event.value))}\n")
         else:
             session = FlowSession(flow, self.store.events(self.ref, record.id))
             for label, answer in session.summary():

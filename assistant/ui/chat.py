@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
 from assistant.casework.classification import CaseClassification, classify_case
+from assistant.casework.decisions import DecisionError, make_decision
 from assistant.flows.child_replies import load_child_replies
 from assistant.flows.loader import Flow, FlowLibrary
 from assistant.flows.runner import AnswerEvent, FlowSession, RunnerError
@@ -252,7 +253,8 @@ class ChatScreen(DraftKeeping, Screen):
             return
         if self.case is None:
             self._refresh_classification()
-        self.app.push_screen(WhyScreen(self.case))
+        if self.case is not None:
+            self.app.push_screen(WhyScreen(self.case))
 
     def _show_error(self, message: str) -> None:
         self._update("#error", Text(f"⚠ {message}", style="bold") if message else "")
@@ -321,8 +323,17 @@ class ChatScreen(DraftKeeping, Screen):
         message.stop()
         if message.sender is not self._input:
             return  # a key that reached an input already replaced by the next question
+        value = message.value
         try:
-            event = self.session.prepare_answer(message.value)
+            current = self.session.current
+            if current is not None and current.kind == "decision" and isinstance(value, dict):
+                value = make_decision(  # casework's rule: a differing level needs a sentence
+                    str(value.get("level") or ""), value.get("reason") or "", value.get("suggested")
+                )
+            event = self.session.prepare_answer(value)
+        except DecisionError as exc:
+            self._show_error(f"{exc}.")
+            return
         except (AnswerError, RunnerError) as exc:
             self._show_error(f"{exc}.")
             return
@@ -356,12 +367,14 @@ class ChatScreen(DraftKeeping, Screen):
                 self._refresh_classification()
             log = self.query_one(ConversationLog)
             log.add(self._reply(step, event.value, event.skipped, stored.at))
-            if self.child_mode:
+            if self.child_words is not None:
                 after = self.child_words.after(event.skipped, self._replies_given)
                 log.add(partial(AssistantTurn, after))
                 self._replies_given += 1
             await self._advance()
-        self.app.collect_when_idle()
+        collect = getattr(self.app, "collect_when_idle", None)  # ReunifyApp's
+        if collect is not None:
+            collect()
 
     async def _retry(self) -> None:
         """Try an unsaved answer again, if it is still the one waiting."""
@@ -415,7 +428,7 @@ class ChatScreen(DraftKeeping, Screen):
         self.notify("Press ctrl+x again to leave the child's conversation.", markup=False)
 
     async def action_leave(self) -> None:
-        if self.child_mode and not self.session.revisiting:
+        if self.child_words is not None and not self.session.revisiting:
             self.notify(self.child_words.leave_hint, markup=False)
             return
         if self.session.revisiting:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 #: The keys of the conversation, always shown (a fixed line: cheaper than a Footer
 #: that is rebuilt at every question, and it never changes under the reader).
@@ -13,7 +13,7 @@ KEYS_LINE = (
 #: The same without the risk keys, for flows used with a child.
 KEYS_LINE_PLAIN = "F1 help · ctrl+b go back · ctrl+o skip · worker: ctrl+x twice to leave"
 
-CHAT_BINDINGS = [
+CHAT_BINDINGS: list[BindingType] = [
     Binding(
         "ctrl+b",
         "back",

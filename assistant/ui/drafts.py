@@ -7,22 +7,36 @@ back. Sending the answer drops the draft. Used by the chat screen.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from assistant.records.store import StoreError
+
+if TYPE_CHECKING:
+    from assistant.flows.runner import FlowSession
+    from assistant.records.store import SessionRecord, Store
+
+    _MixedInto = Screen[Any]
+else:
+    _MixedInto = object
 
 #: Seconds after the last key press before what is being typed is kept as a draft.
 DRAFT_SECONDS = 1.0
 
 
-class DraftKeeping:
+class DraftKeeping(_MixedInto):
     """For a screen with `store`, `record`, `session` and an answer slot (`#slot`).
 
     Handlers are named (`on_text_area_changed`), not `@on`-decorated: Textual
     collects decorated handlers only from its own classes, not from a mixin.
     """
+
+    if TYPE_CHECKING:  # what the screen this is mixed into provides
+        store: Store
+        record: SessionRecord
+        session: FlowSession
 
     _draft_timer: Any = None
     _pending_draft: tuple[str, str] | None = None

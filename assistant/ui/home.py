@@ -48,16 +48,16 @@ class HomeScreen(Screen):
             id="home.new_case",
             tooltip="Type a reference for a new case",
         ),
-        Binding("c", "focus('cases')", "Cases", id="home.cases", tooltip="Go to the list of cases"),
+        Binding("c", "go_to('cases')", "Cases", id="home.cases", tooltip="Go to the list of cases"),
         Binding(
             "s",
-            "focus('sessions')",
+            "go_to('sessions')",
             "Sessions",
             id="home.sessions",
             tooltip="Go to the chosen case's sessions",
         ),
         Binding(
-            "f", "focus('flows')", "Flows", id="home.flows", tooltip="Go to the flows you can start"
+            "f", "go_to('flows')", "Flows", id="home.flows", tooltip="Go to the flows you can start"
         ),
         Binding(
             "d",
@@ -112,7 +112,7 @@ class HomeScreen(Screen):
         """The flows are ready: offer them, and say if some files could not be loaded."""
         self.library = library
         self.query_one("#flows", OptionList).clear_options()
-        self._fill_flows()
+        self._fill_flows(library)
         self._refresh_due()
         if self.library.problems:
             count = len(self.library.problems)
@@ -164,12 +164,12 @@ class HomeScreen(Screen):
             widget.add_option(Option(text, id=s.id))
         _highlight_first(widget)
 
-    def _fill_flows(self) -> None:
+    def _fill_flows(self, library: FlowLibrary) -> None:
         from assistant.casework.learning import LearningError, learning_items
         from assistant.paths import content_dir
 
         widget = self.query_one("#flows", OptionList)
-        groups = {a: [(f.id, f.title) for f in fs] for a, fs in self.library.by_audience().items()}
+        groups = {a: [(f.id, f.title) for f in fs] for a, fs in library.by_audience().items()}
         try:
             learning = [(f"learn:{i['id']}", i["title"]) for i in learning_items(content_dir())]
         except LearningError as exc:
@@ -200,22 +200,24 @@ class HomeScreen(Screen):
         if self.ref is None:
             self.notify("Create or choose a case first.", severity="warning")
             return
-        if self._waiting():
+        library = self._flows()
+        if library is None:
             return
         from assistant.ui.case import CaseScreen
 
-        self.app.push_screen(CaseScreen(self.store, self.library, self.ref))
+        self.app.push_screen(CaseScreen(self.store, library, self.ref))
 
     @on(OptionList.OptionSelected, "#sessions")
     def _session_chosen(self, event: OptionList.OptionSelected) -> None:
         if self.ref is None or event.option.id is None:
             return
         record = self.store.session(self.ref, event.option.id)
-        if self._waiting():
+        library = self._flows()
+        if library is None:
             return
         from assistant.ui.chat import open_session
 
-        open_session(self, self.store, self.library, record)
+        open_session(self, self.store, library, record)
 
     @on(OptionList.OptionSelected, "#flows")
     def _flow_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -225,7 +227,10 @@ class HomeScreen(Screen):
         if self.ref is None:
             self.notify("Create or choose a case first.", severity="warning")
             return
-        flow = self.library.flows[str(event.option.id)]
+        library = self._flows()
+        if library is None:
+            return
+        flow = library.flows[str(event.option.id)]
         try:
             record = self.store.start_session(self.ref, flow.id, flow.title)
         except (StoreError, OSError) as exc:
@@ -233,7 +238,7 @@ class HomeScreen(Screen):
             return
         from assistant.ui.chat import ChatScreen
 
-        self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
+        self.app.push_screen(ChatScreen(self.store, library, flow, record))
 
     def _open_learning(self, item: str) -> None:
         """A practice case or the quiz: in the learning space, apart from real cases."""
@@ -282,17 +287,16 @@ class HomeScreen(Screen):
 
         self.app.push_screen(DueScreen(self.due))
 
-    def _waiting(self) -> bool:
-        """True (and says so) while the flows are still loading."""
+    def _flows(self) -> FlowLibrary | None:
+        """The flows, or None (and says so) while they are still loading."""
         if self.library is None:
             self.notify("One moment: the flows are still loading.", markup=False)
-            return True
-        return False
+        return self.library
 
     def action_new_case(self) -> None:
         self.query_one("#new-case", Input).focus()
 
-    def action_focus(self, widget_id: str) -> None:
+    def action_go_to(self, widget_id: str) -> None:
         self.query_one(f"#{widget_id}").focus()
 
     @on(Input.Submitted, "#new-case")

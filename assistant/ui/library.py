@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -48,7 +48,7 @@ class LibraryScreen(Dialog[None]):
     def _to_list(self) -> None:
         self.query_one("#results").focus()
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key == "down" and self.focused is self.query_one("#query"):
             event.stop()
             self.query_one("#results").focus()

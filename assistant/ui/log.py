@@ -10,8 +10,10 @@ brings them back a batch at a time. The cost of an answer then stays flat.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual import on
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button
@@ -30,14 +32,14 @@ class ConversationLog(VerticalScroll, can_focus=False):
     #: Turns folded away or shown again at a time.
     BATCH = 20
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._makers: list[TurnMaker] = []
         self._mounted: list[Widget] = []
         #: Index in `_makers` of the first mounted turn.
         self._first = 0
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Button("", id="earlier", compact=True)
 
     def on_mount(self) -> None:

@@ -25,7 +25,7 @@ class AssistantTurn(Static):
     AssistantTurn { margin: 1 8 0 0; padding: 0 1; border-left: thick $primary; }
     """
 
-    def __init__(self, text: str, **kwargs) -> None:
+    def __init__(self, text: str, **kwargs: Any) -> None:
         self.source = text.strip()
         super().__init__(LinkedMarkdown(self.source), **kwargs)
 
@@ -38,7 +38,7 @@ class ReplyTurn(Static):
     ReplyTurn.-skipped { text-style: italic; }
     """
 
-    def __init__(self, label: str, answer: str, at: str | None = None, **kwargs) -> None:
+    def __init__(self, label: str, answer: str, at: str | None = None, **kwargs: Any) -> None:
         when = _clock(at)
         body = Text(printable(answer))
         body.append(f"\n{label}" + (f" · {when}" if when else ""), style="dim")

@@ -1,4 +1,4 @@
-"""Answers feed the classification end to end (issue 4): flows → store → case classify."""
+"""Answers feed the classification end to end: flows → store → case classify."""
 
 from __future__ import annotations
 
