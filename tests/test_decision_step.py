@@ -1,5 +1,5 @@
 """A decision question: the flow engine checks its shape; casework's rule (a level that
-differs from the table's suggestion needs a sentence, NSPCC framework Stage 2 Task 1)
+differs from Reunify's reading of the table needs a sentence, NSPCC framework Stage 2 Task 1)
 is applied by the chat that hands the answer in, so the flow engine never imports
 casework."""
 
@@ -52,7 +52,7 @@ async def test_the_chat_asks_for_a_sentence_when_the_level_differs(
         await pilot.press("1", *"ok", "enter")  # LOW; the table reads higher
         await pilot.pause()
         error = str(chat.query_one("#error", Static).render())
-        assert "differs from the table's suggestion" in error
+        assert "differs from Reunify's reading of the table" in error
         assert store.decisions("C-1") == []
         chat.query_one("#answer #note", TextArea).load_text("ok - we judge the risk as low now")
         await pilot.press("enter")

@@ -18,7 +18,7 @@ def test_same_level_needs_a_reason() -> None:
 
 def test_override_needs_a_sentence() -> None:
     """Stage 2 Task 1: one grave factor can justify a different level, but say why."""
-    with pytest.raises(DecisionError, match="differs from the table's suggestion"):
+    with pytest.raises(DecisionError, match="differs from Reunify's reading of the table"):
         make_decision("severe", "sexual abuse", "medium")
     decision = make_decision("severe", "Unprotected sexual abuse in the home", "medium")
     assert decision == {

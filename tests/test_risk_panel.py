@@ -90,7 +90,7 @@ async def test_practitioner_records_own_decision_with_reason(tmp_path: Path) -> 
         await pilot.press("2", *"ok", "enter")  # medium, reason too short for an override
         await pilot.pause()
         error = str(pilot.app.screen.query_one("#decision-error").render())
-        assert "differs from the table's suggestion (high)" in error
+        assert "differs from Reunify's reading of the table (high)" in error
         reason = pilot.app.screen.query_one("#answer #note", TextArea)
         reason.load_text("ok - father engaging well with treatment")
         await pilot.press("enter")

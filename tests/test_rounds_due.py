@@ -85,7 +85,7 @@ def test_the_agreed_level_needs_a_reason_and_a_sentence_to_override(case: Store)
         agree_round(case, "C-1", opened.id, "high", "As the table says.", "AB")
     rate(case, "C-1", opened.id, make_rating("worker", "AB", ROWS, "high", "r"))
     rate(case, "C-1", opened.id, make_rating("team_manager", "CD", ROWS, "medium", "r"))
-    with pytest.raises(RoundError, match="differs from the table's suggestion"):
+    with pytest.raises(RoundError, match="differs from Reunify's reading of the table"):
         agree_round(case, "C-1", opened.id, "medium", "ok", "AB and CD")
     with pytest.raises(RoundError, match="give the reason"):
         agree_round(case, "C-1", opened.id, "high", "  ", "AB and CD")

@@ -77,3 +77,20 @@ def classify_case(
     except ClassificationInputError as exc:
         return CaseClassification(inputs, None, [], unread, f"recorded answers do not fit: {exc}")
     return CaseClassification(inputs, result, explanations(result), unread)
+
+
+#: What to record next for each gap that blocks a suggestion, in the order asked.
+_NEXT = {
+    "risk_factors": "the risk factors (flow: Factors associated with future harm)",
+    "protective_factors": "the protective factors (flow: Factors associated with future harm)",
+    "protective_factors.mitigates": "which open risk each present protective factor reduces",
+    "capacity_to_change": "the parents' capacity to change (flow: Capacity to change)",
+    "wishes.parents": "the parents' wishes about the return",
+    "wishes.child": "the child's wishes about the return",
+}
+
+
+def to_record_next(result: Result) -> list[str]:
+    """What to record next, from the gaps, most needed first (the rows a suggestion
+    needs, then the rest)."""
+    return [words for key, words in _NEXT.items() if key in result.gaps]

@@ -15,7 +15,8 @@ one input are combined (issue 3: factors are combined across parents):
   unknown > addressed > absent: an unknown never hides a known concern, and
   never reads as "absent");
 - a protective factor is present if any answer says present, else unknown if
-  any says unknown, else absent;
+  any says unknown, else absent; when present, it reduces every risk that any
+  answer named in `mitigates` (an answer that named none adds nothing);
 - the parents' wishes take the most cautious answer (opposed > ambivalent >
   unknown > want), so one parent's doubt is never hidden by the other's wish;
 - capacity to change takes the most cautious answer (unknown > none > some >
@@ -30,9 +31,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.flows.feed_targets import PATHS
+from assistant.flows.feed_targets import NOT_KNOWN, PATHS
 from assistant.risk import RISK_STATUSES
 
+#: Inputs that cannot be null: "not known" leaves them out (they stay unknown).
+NOT_KNOWN_LEFT_OUT = ("child.age_months", "child.legal_status")
 RISK_ORDER = ("absent", "addressed", "unknown", "being_addressed", "not_addressed")
 PROTECTIVE_ORDER = ("absent", "unknown", "present")
 CAUTIOUS_ORDERS = {
@@ -74,10 +77,20 @@ class CaseInput:
         return not self.sources
 
 
+def _status(value: Any) -> Any:
+    return value["status"] if isinstance(value, dict) else value
+
+
 def _combine(path: str, fed: list[FedAnswer]) -> Any:
+    if path.startswith("factors.") and PATHS[path] == RISK_STATUSES:
+        return max((f.value for f in fed), key=RISK_ORDER.index)
     if path.startswith("factors."):
-        order = RISK_ORDER if PATHS[path] == RISK_STATUSES else PROTECTIVE_ORDER
-        return max((f.value for f in fed), key=order.index)
+        status = max((_status(f.value) for f in fed), key=PROTECTIVE_ORDER.index)
+        named = [f.value["mitigates"] for f in fed if isinstance(f.value, dict)]
+        if status != "present" or not named:
+            return status
+        # present for someone: it reduces every risk any answer named
+        return {"status": status, "mitigates": sorted({r for risks in named for r in risks})}
     if path in CAUTIOUS_ORDERS:
         return max((f.value for f in fed), key=CAUTIOUS_ORDERS[path].index)
     return max(fed, key=lambda f: f.order).value
@@ -102,6 +115,10 @@ def build_input(fed: Iterable[FedAnswer], assessed_on: date) -> CaseInput:
     for path, answers in sorted(by_path.items()):
         head, _, tail = path.partition(".")
         value = _combine(path, answers)
+        if value == NOT_KNOWN:  # "not known": a null fact or date; a child's age left out
+            if path in NOT_KNOWN_LEFT_OUT:
+                continue
+            value = None
         if tail:
             data.setdefault(head, {})[tail] = value
         else:

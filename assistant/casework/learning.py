@@ -175,7 +175,7 @@ def compare(store: Any, library: Any, case: PracticeCase) -> Comparison:
     now = classify_case(store, library, case.ref)
     learner_rows: dict[str, str] = {}
     if now.result is not None and not now.inputs.empty:
-        learner_rows = dict(now.result.rows.as_dict())
+        learner_rows = {k: v for k, v in now.result.rows.as_dict().items() if v is not None}
     rows = [RowResult(row, learner_rows.get(row), case.model.rows[row]) for row in ROWS]
     decisions = store.decisions(case.ref)
     if decisions:

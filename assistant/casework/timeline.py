@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from assistant.casework.decisions import agreed_decisions
 from assistant.text import printable
 
 LEVELS = ("low", "medium", "high", "severe")
@@ -49,9 +50,10 @@ def entries(decisions: list[dict[str, Any]]) -> list[Entry]:
 
 
 def history(decisions: list[dict[str, Any]], before: date) -> list[dict[str, str]]:
-    """The engine's `history` input: the last decision of each day before `before`."""
+    """The engine's `history` input: the last agreed decision of each day before
+    `before`. A practitioner's own view is not history (see `casework.decisions`)."""
     last: dict[str, dict[str, str]] = {}
-    for entry in entries(decisions):
+    for entry in entries(agreed_decisions(decisions)):
         if entry.on < before.isoformat():
             last[entry.on] = {
                 "on": entry.on,

@@ -27,7 +27,13 @@ PATHS: dict[str, Any] = {
     "facts.involved_since_pregnancy": "bool",
     "facts.substantial_change_within_6_months_of_birth": "bool",
     "facts.goals_not_met_reviews": "int",
+    "facts.grave_concern": "bool",
 }
+
+#: The value a `values` table gives for an answer that means "not known" on an
+#: "int", "bool" or "date" input (TOML has no null): a fact becomes null (a gap,
+#: never 0 or false); a child's age or legal status is left out.
+NOT_KNOWN = "not_known"
 for _factor in RISK_FACTORS:
     PATHS[f"factors.{_factor.id}"] = RISK_STATUSES
 for _factor in PROTECTIVE_FACTORS:
@@ -45,6 +51,8 @@ KIND_FITS = {
 def accepts(path: str, value: Any) -> bool:
     """True when `value` is a valid classifier value for `path`."""
     wanted = PATHS[path]
+    if value == NOT_KNOWN and isinstance(wanted, str):
+        return True
     if wanted == "int":
         return isinstance(value, int) and not isinstance(value, bool) and value >= 0
     if wanted == "bool":

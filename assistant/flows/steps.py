@@ -253,12 +253,24 @@ FACTOR_STATUS_LABELS = {
 }
 
 
+def _risk_ids(value: Any) -> list[str]:
+    """The risk factor ids a protective factor is said to reduce."""
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(r, str) and r in FACTORS_BY_ID and FACTORS_BY_ID[r].kind == "risk" for r in value
+    ):
+        raise AnswerError("choose the recorded risks this protective factor reduces")
+    return list(dict.fromkeys(value))
+
+
 class FactorStep(_Question):
     """A factor associated with future harm (Stage 1; Annex 1): its status and the evidence.
 
-    The answer is `{"status": ..., "note": ...}`. It feeds `factors.<id>` by itself
-    and cites the factor's card. A protective factor recorded as present must say
-    which risk it reduces (Stage 1: protective factors mitigate a named risk).
+    The answer is `{"status": ..., "note": ...}`, and for a protective factor that
+    is present, `"mitigates": [<risk factor id>, ...]`: the case's recorded risks it
+    reduces, chosen from a list (an empty list: "none of these, it is a strength,
+    not a protection"). The note is evidence, never the link (Stage 2, "strengths
+    vs protective factors"). It feeds `factors.<id>` by itself and cites the
+    factor's card.
     """
 
     kind: Literal["factor"]
@@ -295,15 +307,27 @@ class FactorStep(_Question):
             check_length(note, "evidence note")
         except ValueError as exc:
             raise AnswerError(str(exc)) from None
-        if self.protective and value["status"] == "present" and len(note.split()) < 2:
-            raise AnswerError("say which risk this protective factor reduces, and how")
-        return {"status": value["status"], "note": note}
+        kept: dict[str, Any] = {"status": value["status"], "note": note}
+        mitigates = value.get("mitigates")
+        if mitigates is not None and self.protective and value["status"] == "present":
+            kept["mitigates"] = _risk_ids(mitigates)
+        return kept
 
     def display(self, value: Any) -> str:
         shown = FACTOR_STATUS_LABELS[value["status"]]
+        if "mitigates" in value:
+            risks = [FACTORS_BY_ID[r].label for r in value["mitigates"] if r in FACTORS_BY_ID]
+            shown += (
+                f"; reduces: {', '.join(risks)}"
+                if risks
+                else "; a strength, not a protection against a recorded risk"
+            )
         return f"{shown} — {value['note']}" if value.get("note") else shown
 
     def fed(self, value: Any) -> tuple[str, Any] | None:
+        if "mitigates" in value:
+            status = {"status": value["status"], "mitigates": list(value["mitigates"])}
+            return (f"factors.{self.factor}", status)
         return (f"factors.{self.factor}", value["status"])
 
     def cards(self) -> tuple[str, ...]:

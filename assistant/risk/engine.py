@@ -1,5 +1,5 @@
 """Run the whole classification: validate, read the table rows, apply the
-six-month rules, and build the output object of issue 3."""
+six-month rules, and build the output object of the classify contract (version 2)."""
 
 from __future__ import annotations
 
@@ -17,15 +17,22 @@ class Result:
 
     data: ClassificationInput
     rows: table.Rows
-    suggested: Level
+    #: None when too little is recorded to suggest a level
+    suggested: Level | None
     gaps: list[str]
     alerts: list[str]
     trajectory: Trajectory
 
+    @property
+    def provisional(self) -> bool:
+        """True whenever something is not known (``gaps`` is not empty)."""
+        return bool(self.gaps)
+
     def as_dict(self) -> dict[str, Any]:
-        """Exactly the output object of issue 3 (dates as ISO strings)."""
+        """Exactly the contract's output object (dates as ISO strings)."""
         return {
             "suggested": self.suggested,
+            "provisional": self.provisional,
             "rows": self.rows.as_dict(),
             "gaps": list(self.gaps),
             "alerts": list(self.alerts),
@@ -36,16 +43,15 @@ class Result:
 def evaluate(data: ClassificationInput) -> Result:
     """Classify an already validated input."""
     rows = table.rows(data)
-    suggested = table.suggested(rows)
+    suggested = table.suggested(data, rows)
     return Result(
         data=data,
         rows=rows,
         suggested=suggested,
-        gaps=table.gaps(data),
+        gaps=table.gaps(data, rows),
         alerts=table.alerts(data),
         trajectory=trajectory(
             suggested,
-            rows.risk_factors,
             data.assessed_on,
             data.history,
             data.child.returned_home_on,
@@ -54,7 +60,7 @@ def evaluate(data: ClassificationInput) -> Result:
 
 
 def classify(data: dict[str, Any]) -> dict[str, Any]:
-    """Validate ``data`` (the issue 3 input object) and return the output object.
+    """Validate ``data`` (the contract's input object) and return the output object.
 
     Raises ClassificationInputError (one line naming the field) on invalid input.
     """

@@ -1,9 +1,15 @@
-"""The classifier's input, validated strictly (issue 3, "Input").
+"""The classifier's input (the classify contract, version 2), validated strictly.
 
 Unknown keys, unknown factor ids, statuses that do not belong to a factor's
 kind, wrong types and malformed dates are all errors. Errors surface as
 :class:`ClassificationInputError`, whose text is one line naming the field path
 and the offending value, never a pydantic dump.
+
+Version 2: a protective factor may be given as an object naming the risk
+factors it reduces (``{"status": "present", "mitigates": [...]}``), a fact may
+be ``null`` for "not known" (never read as 0 or false), and the fact
+``grave_concern`` records the practitioner's judgement that one factor, or a
+cluster, makes the risk severe (Stage 1 (a): the table assists judgement).
 """
 
 from __future__ import annotations
@@ -136,11 +142,27 @@ class Wishes(_Strict):
 
 
 class Facts(_Strict):
-    previous_failed_returns: Count = 0
-    chronic_neglect_or_emotional_abuse: bool = False
-    involved_since_pregnancy: bool = False
+    """Facts about the case. Left out: 0 or false, as in version 1. ``null``: not
+    known, listed in ``gaps`` and never counted as 0 or false."""
+
+    previous_failed_returns: Count | None = 0
+    chronic_neglect_or_emotional_abuse: bool | None = False
+    involved_since_pregnancy: bool | None = False
     substantial_change_within_6_months_of_birth: bool | None = None
-    goals_not_met_reviews: Count = 0
+    goals_not_met_reviews: Count | None = 0
+    grave_concern: bool | None = False
+
+    def unknown(self) -> list[str]:
+        """Facts given as null (not known), by name. The change after birth is only
+        asked where services were involved since pregnancy."""
+        names = [
+            name
+            for name in type(self).model_fields
+            if name in self.model_fields_set and getattr(self, name) is None
+        ]
+        if not self.involved_since_pregnancy:
+            names = [n for n in names if n != "substantial_change_within_6_months_of_birth"]
+        return names
 
 
 class HistoryEntry(_Strict):
@@ -162,6 +184,37 @@ class ClassificationInput(_Strict):
     wishes: Wishes = Wishes()
     facts: Facts = Facts()
     history: tuple[HistoryEntry, ...] = ()
+    #: protective factor id -> the risk factor ids it was named as reducing (only for
+    #: protective factors given as an object with ``mitigates``); filled from ``factors``
+    mitigates: dict[str, tuple[str, ...]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _protective_objects(cls, data: Any) -> Any:
+        """Split protective factors given as objects into their status and ``mitigates``."""
+        if not isinstance(data, dict):
+            return data
+        if "mitigates" in data:
+            raise _fail("unknown field", "mitigates")
+        factors = data.get("factors")
+        if not isinstance(factors, dict):
+            return data
+        statuses: dict[Any, Any] = {}
+        mitigates: dict[str, tuple[str, ...]] = {}
+        for key, value in factors.items():
+            factor = FACTORS_BY_ID.get(key) if isinstance(key, str) else None
+            if not isinstance(value, dict) or factor is None or factor.kind != "protective":
+                statuses[key] = value  # the factors check names what is wrong
+                continue
+            extra = sorted(set(value) - {"status", "mitigates"})
+            if extra:
+                raise _fail("unknown field", f"factors.{key}.{extra[0]}")
+            if "status" not in value:
+                raise _fail("missing (required)", f"factors.{key}.status")
+            statuses[key] = value["status"]
+            if "mitigates" in value:
+                mitigates[key] = _risk_ids(value["mitigates"], f"factors.{key}.mitigates")
+        return {**data, "factors": statuses, "mitigates": mitigates}
 
     @field_validator("factors", mode="before")
     @classmethod
@@ -207,6 +260,21 @@ class ClassificationInput(_Strict):
                 )
             seen[entry.on] = i
         return self
+
+
+def _risk_ids(value: Any, where: str) -> tuple[str, ...]:
+    """The risk factor ids a protective factor names in ``mitigates``."""
+    if not isinstance(value, list):
+        raise _fail(f"expected a list of risk factor ids, got {show(value)}", where)
+    for i, item in enumerate(value):
+        factor = FACTORS_BY_ID.get(item) if isinstance(item, str) else None
+        if factor is None:
+            hint = difflib.get_close_matches(str(item), FACTORS_BY_ID, n=1)
+            tail = f" (did you mean {hint[0]}?)" if hint else ""
+            raise _fail(f"{show(item)} is not a risk factor id{tail}", f"{where}[{i}]")
+        if factor.kind != "risk":
+            raise _fail(f"{show(item)} is a protective factor, not a risk factor", f"{where}[{i}]")
+    return tuple(value)
 
 
 def _path(loc: tuple[Any, ...], sub: str) -> str:

@@ -1,10 +1,12 @@
-"""Row rules, gaps and alerts of the Risk Classification Table (issue 3, "Rules").
+"""Row rules, gaps and alerts of the Risk Classification Table (classify contract v2).
 
 Source: NSPCC reunification framework, Stage 2 Task 1 ("Classify risk using the
 Risk Classification Table"), reused unchanged for reclassification in Stage 4
 Task 1 and Stage 5 Task 4. The table has four columns (low, medium, high,
 severe) read across four rows; each row rule below returns the lowest column
-that the evidence on that row allows, and the suggestion is the highest row.
+that the evidence on that row allows, or None when nothing on that row is
+known yet. The framework gives no formula for combining the rows: that the
+highest row decides is Reunify's reading (marked ``OUR_READINGS``).
 
 Alerts are research messages the framework asks workers to weigh (Stage 1 (b)
 "Messages from research on reunification", Stage 1 (c) "capacity to change"
@@ -25,14 +27,34 @@ ROW_NAMES: tuple[str, ...] = ("risk_factors", "protective_factors", "capacity_to
 PRESENT_RISK = ("addressed", "being_addressed", "not_addressed")
 
 
+#: Rules that are Reunify's reading of the table rather than the framework's own
+#: words (the framework: the table "should not be used in an overly prescriptive
+#: way", Stage 2 Task 1). Shown, marked as ours, wherever the reasons are shown.
+OUR_READINGS: dict[str, str] = {
+    "highest_row": "The highest of the four rows decides the suggestion.",
+    "unknown_not_addressed": (
+        "A risk factor marked not known counts as not yet fully addressed (medium at least)."
+    ),
+    "infant": "An infant is a child under 24 months.",
+    "too_many_chances": "Goals unmet at two or more reviews is the prompt for 'too many chances'.",
+    "some_capacity": "'Some' evidence of capacity to change is not yet enough (high).",
+    "mitigates": (
+        "A protective factor counts only where it is named as reducing a risk that is "
+        "still open; otherwise it is a strength."
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Rows:
-    risk_factors: Level
-    protective_factors: Level
+    """Each row's level, or None when nothing on that row is known yet."""
+
+    risk_factors: Level | None
+    protective_factors: Level | None
     capacity_to_change: Level
     wishes: Level
 
-    def as_dict(self) -> dict[str, Level]:
+    def as_dict(self) -> dict[str, Level | None]:
         return {name: getattr(self, name) for name in ROW_NAMES}
 
 
@@ -51,30 +73,73 @@ def protective_ids_present(data: ClassificationInput) -> list[str]:
     return [f.id for f in PROTECTIVE_FACTORS if data.factors.get(f.id) == "present"]
 
 
-def risk_factors_row(data: ClassificationInput) -> Level:
+def active_risk_ids(data: ClassificationInput) -> list[str]:
+    """Risk factors still open: not addressed or being addressed, in table order."""
+    return [
+        f.id for f in RISK_FACTORS if data.factors.get(f.id) in ("not_addressed", "being_addressed")
+    ]
+
+
+def known(data: ClassificationInput, kind: str) -> bool:
+    """True when at least one factor of this kind has a status other than unknown."""
+    factors = RISK_FACTORS if kind == "risk" else PROTECTIVE_FACTORS
+    return any(data.factors.get(f.id, "unknown") != "unknown" for f in factors)
+
+
+def risk_factors_row(data: ClassificationInput) -> Level | None:
     """Table row 'Risk factors' (Stage 2 Task 1).
 
-    High/severe columns: risk factors apparent and not being addressed -> high
-    (the lowest column that allows it). Medium column: not all risk factors fully
-    addressed, i.e. some still being worked on. Low column: previous risk factors
-    fully addressed. An ``unknown`` factor is not evidence either way: it does
-    not lower the row and is reported in ``gaps``.
+    None when no risk factor is known either way. High/severe columns: risk
+    factors apparent and not being addressed -> high (the lowest column that
+    allows it). Medium column: not all risk factors fully addressed, i.e. some
+    still being worked on or (our reading) not known. Low column: previous risk
+    factors fully addressed (or absent).
     """
+    if not known(data, "risk"):
+        return None
     if risk_ids_with(data, "not_addressed"):
         return "high"
-    if risk_ids_with(data, "being_addressed"):
+    if risk_ids_with(data, "being_addressed") or risk_ids_with(data, "unknown"):
         return "medium"
     return "low"
 
 
-def protective_factors_row(data: ClassificationInput) -> Level:
+def protective_ids_counted(data: ClassificationInput) -> list[str]:
+    """Present protective factors that count as protection: each names at least one
+    still-open risk in ``mitigates`` (Stage 2, "strengths vs protective factors")."""
+    active = set(active_risk_ids(data))
+    return [
+        fid
+        for fid in protective_ids_present(data)
+        if active.intersection(data.mitigates.get(fid, ()))
+    ]
+
+
+def protective_without_link(data: ClassificationInput) -> list[str]:
+    """Present protective factors given without ``mitigates`` while risks are open."""
+    if not active_risk_ids(data):
+        return []
+    return [fid for fid in protective_ids_present(data) if fid not in data.mitigates]
+
+
+def protective_factors_row(data: ClassificationInput) -> Level | None:
     """Table row 'Protective factors' (Stage 2 Task 1).
 
-    Low, medium and high columns all read "protective factors apparent", so one
-    present factor allows low; only the severe column reads "no protective
-    factors apparent". ``unknown`` never counts as present.
+    None when no protective factor is known either way. The severe column reads
+    "no protective factors apparent". With no risk still open, one present
+    factor allows low. With risks open, a factor is protective only where it
+    reduces one of them (Stage 2, "strengths vs protective factors": a strength
+    that does nothing about the specific risk is not protective): low when a
+    present factor names an open risk in ``mitigates``, else severe.
+    ``unknown`` never counts as present.
     """
-    return "low" if protective_ids_present(data) else "severe"
+    if not known(data, "protective"):
+        return None
+    if not protective_ids_present(data):
+        return "severe"
+    if not active_risk_ids(data):
+        return "low"
+    return "low" if protective_ids_counted(data) else "severe"
 
 
 def capacity_row(data: ClassificationInput) -> Level:
@@ -109,17 +174,26 @@ def rows(data: ClassificationInput) -> Rows:
     )
 
 
-def suggested(r: Rows) -> Level:
-    """The suggestion is the highest of the four rows (issue 3): one row in a
-    higher column is enough, echoing Stage 1 (a)'s note that a single grave
-    factor can make a case severe."""
-    return highest(*r.as_dict().values())
+def suggested(data: ClassificationInput, r: Rows) -> Level | None:
+    """Severe when the practitioner records a grave concern (Stage 1 (a): one factor
+    or a cluster can make the risk severe; the table assists judgement). Else None
+    when the risk or protective row is not known (too little recorded to suggest
+    anything). Else the highest of the four rows (our reading: one row in a
+    higher column is enough)."""
+    if data.facts.grave_concern:
+        return "severe"
+    if r.risk_factors is None or r.protective_factors is None:
+        return None
+    return highest(*(level for level in r.as_dict().values() if level is not None))
 
 
-def gaps(data: ClassificationInput) -> list[str]:
-    """Sorted list of every factor given as ``unknown``, plus ``capacity_to_change``,
-    ``wishes.parents`` and ``wishes.child`` when unknown (missing counts as unknown).
-    Factor gaps are bare factor ids."""
+def gaps(data: ClassificationInput, r: Rows) -> list[str]:
+    """Sorted list of what is not known: every factor given as ``unknown`` (bare
+    ids), ``capacity_to_change``, ``wishes.parents`` and ``wishes.child`` when
+    unknown (missing counts as unknown), ``facts.<name>`` for a fact given as
+    null, ``risk_factors`` / ``protective_factors`` when that row is not known,
+    and ``protective_factors.mitigates`` when a present protective factor does
+    not say which open risk it reduces."""
     out = [fid for fid, status in data.factors.items() if status == "unknown"]
     if data.capacity_to_change == "unknown":
         out.append("capacity_to_change")
@@ -127,6 +201,13 @@ def gaps(data: ClassificationInput) -> list[str]:
         out.append("wishes.parents")
     if data.wishes.child == "unknown":
         out.append("wishes.child")
+    out += [f"facts.{name}" for name in data.facts.unknown()]
+    if r.risk_factors is None:
+        out.append("risk_factors")
+    if r.protective_factors is None:
+        out.append("protective_factors")
+    if protective_without_link(data):
+        out.append("protective_factors.mitigates")
     return sorted(out)
 
 
@@ -135,8 +216,12 @@ def _risk_present(data: ClassificationInput, factor_id: str) -> bool:
 
 
 def alerts(data: ClassificationInput) -> list[str]:
-    """Sorted alert ids (issue 3, "Alerts")."""
+    """Sorted alert ids. A fact that is not known (null) raises no alert; it is a gap."""
     found: list[str] = []
+    # Stage 1 (a), "Factors associated with future harm": the practitioner judges
+    # one factor, or a cluster, so grave that the overall risk is severe.
+    if data.facts.grave_concern:
+        found.append("grave_concern")
     # Stage 1 (b): alcohol/drug misuse and repeat maltreatment after return
     # (78% vs 29%); Wade et al 2011: 81% of such returns broke down. Also
     # repeated in Stage 2 Task 1. Any status but absent/unknown: the problem
@@ -150,7 +235,7 @@ def alerts(data: ClassificationInput) -> list[str]:
         found.append("domestic_abuse_with_substance_misuse")
     # Stage 1 (b): earlier failed returns predict another breakdown and the
     # worst outcomes.
-    if data.facts.previous_failed_returns >= 1:
+    if (data.facts.previous_failed_returns or 0) >= 1:
         found.append("previous_failed_return")
     # Stage 1 (b): looked after children with chronic neglect or emotional
     # abuse do significantly worse if returned home.
@@ -171,7 +256,7 @@ def alerts(data: ClassificationInput) -> list[str]:
         found.append("infant_timescales")
     # Stage 1 (b): in 38% of cases in one study parents were given 'too many
     # chances'; two or more reviews with goals not met is the prompt.
-    if data.facts.goals_not_met_reviews >= 2:
+    if (data.facts.goals_not_met_reviews or 0) >= 2:
         found.append("too_many_chances")
     # Stage 3 Task 2 (planning is poorest for Section 20; parents may end the
     # arrangement), Stage 2 Task 1 (severe: consider proceedings), Annex 10.

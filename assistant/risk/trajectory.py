@@ -1,4 +1,4 @@
-"""The six-month rules of the Risk Classification Table (issue 3, "Trajectory").
+"""The six-month rules of the Risk Classification Table (classify contract v2).
 
 Sources, NSPCC reunification framework:
 - Stage 2 Task 1, Risk Classification Table, bottom rows, and "Timescales for
@@ -13,8 +13,16 @@ Sources, NSPCC reunification framework:
 - Stage 5 Task 4: reclassify six months after the child returns home; keep the
   case open until low has held for at least six months.
 
+- Stage 2 Task 1, "Timescales for return home", low risk: close or step the
+  support down no sooner than six months after the child has returned home.
+- Stage 2 Task 1, "Timescales", high risk: a case still at high after six
+  months should be reclassified severe.
+
+History holds agreed levels only (an agreed round, or a decision agreed with a
+manager): a practitioner's own view is not history.
+
 "Plus six months" is the same day six calendar months later, clamped to the
-last day of a shorter month (issue 3). A span that began on day D "has lasted
+last day of a shorter month. A span that began on day D "has lasted
 six months" on assessed_on exactly when ``add_months(D, 6) <= assessed_on``;
 the same arithmetic gives ``step_down_on``, so the two always agree.
 """
@@ -31,7 +39,7 @@ from .model import LEVELS, HistoryEntry, Level
 
 SIX_MONTHS = 6
 
-Rule = Literal["no_history", "at_or_above", "held", "stepped_down"]
+Rule = Literal["no_history", "at_or_above", "held", "stepped_down", "not_enough"]
 
 
 def add_months(day: date, months: int) -> date:
@@ -115,9 +123,36 @@ def stretch_start(level: Level, assessed_on: date, history: Sequence[HistoryEntr
     return start
 
 
+def stretch_entry(
+    level: Level, assessed_on: date, history: Sequence[HistoryEntry]
+) -> HistoryEntry | None:
+    """The history entry that began the case's current stretch at ``level`` (None
+    when the case only now reaches it). ``history`` must be latest first."""
+    first: HistoryEntry | None = None
+    for entry in history:
+        if entry.agreed != level:
+            break
+        first = entry
+    return first
+
+
+def change_mark(level: Level, assessed_on: date, history: Sequence[HistoryEntry]) -> Level:
+    """T: the level the table's reading must fall below to count as change.
+
+    The lower of the agreed level L and B, the table's suggestion in the entry
+    that began the stretch at L. Where people agreed a level above the table's
+    reading, change means the reading falling below what it was then (else an
+    override would decay by itself after six months); otherwise T is L.
+    """
+    entry = stretch_entry(level, assessed_on, history)
+    if entry is None or not below(entry.suggested, level):
+        return level
+    return entry.suggested
+
+
 @dataclass(frozen=True)
 class Trajectory:
-    held_at: Level
+    held_at: Level | None
     step_down_on: date | None
     escalate_to: Level | None
     can_close: bool
@@ -126,10 +161,12 @@ class Trajectory:
     rule: Rule
     #: agreed level of the latest history entry (L), if any
     latest_agreed: Level | None
-    #: for rule held/stepped_down: start of the run of suggestions below L
+    #: for rule held/stepped_down: start of the run of suggestions below T
     run_start: date | None
     #: for rule held/stepped_down: start of the stretch agreed at L
     stretch_start: date | None
+    #: for rule held/stepped_down: T, the level the reading must fall below
+    change_below: Level | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -142,8 +179,7 @@ class Trajectory:
 
 
 def trajectory(
-    suggested: Level,
-    risk_factors_row: Level,
+    suggested: Level | None,
     assessed_on: date,
     history: Iterable[HistoryEntry],
     returned_home_on: date | None,
@@ -151,45 +187,67 @@ def trajectory(
     """Apply the six-month rules to this assessment's suggestion and the history."""
     hist = latest_first(history)
     latest: Level | None = hist[0].agreed if hist else None
+    if suggested is None:
+        # Too little recorded to suggest a level: the case stays where people put it.
+        return Trajectory(
+            held_at=latest,
+            step_down_on=None,
+            escalate_to=None,
+            can_close=False,
+            reclassify_by=_reclassify_by(assessed_on, None, returned_home_on),
+            rule="not_enough",
+            latest_agreed=latest,
+            run_start=None,
+            stretch_start=None,
+        )
     run: date | None = None
     stretch: date | None = None
+    mark: Level | None = None
     rule: Rule
     if latest is None:
         # No earlier classification: the suggestion stands.
         held, rule = suggested, "no_history"
+        step_down_on = None
     elif not below(suggested, latest):
         # Table bottom rows: new or re-emerging risks move the case up at once.
         held, rule = suggested, "at_or_above"
+        step_down_on = None
     else:
         # Table bottom rows / Stage 4 Task 1: one column down per six months of
-        # sustained change, and only one step at a time.
-        run = run_below_start(latest, suggested, assessed_on, hist)
+        # sustained change (the reading below T), and only one step at a time.
+        mark = change_mark(latest, assessed_on, hist)
+        run = run_below_start(mark, suggested, assessed_on, hist)
         stretch = stretch_start(latest, assessed_on, hist)
-        assert run is not None
-        if has_lasted_six_months(run, assessed_on) and has_lasted_six_months(stretch, assessed_on):
+        if (
+            run is not None
+            and has_lasted_six_months(run, assessed_on)
+            and has_lasted_six_months(stretch, assessed_on)
+        ):
             held, rule = one_below(latest), "stepped_down"
+            step_down_on = _next_step_down(held, suggested, assessed_on, hist)
         else:
             held, rule = latest, "held"
+            step_down_on = None if run is None else six_months_after(max(run, stretch))
 
-    step_down_on = _next_step_down(held, suggested, assessed_on, hist)
     escalate_to: Level | None = None
-    # Table, high column: high for six months without risks being addressed -> severe
-    # (also Stage 2 Task 1 "Timescales", high risk; Stage 4 Task 1).
+    # Stage 2 Task 1, "Timescales", high risk (and the table's high column): a case
+    # agreed high for six months whose reading is still high -> consider severe.
     if (
-        held == "high"
+        suggested == "high"
+        and held == "high"
         and latest == "high"
-        and risk_factors_row == "high"
         and has_lasted_six_months(stretch_start("high", assessed_on, hist), assessed_on)
     ):
         escalate_to = "severe"
     # Table, low column: low maintained for at least six months -> case can close;
-    # Stage 5 Task 4: only once the child is home.
+    # Stage 2 "Timescales", low risk, and Stage 5 Task 4: no sooner than six months
+    # after the child has returned home.
     can_close = (
         held == "low"
         and latest == "low"
         and has_lasted_six_months(stretch_start("low", assessed_on, hist), assessed_on)
         and returned_home_on is not None
-        and returned_home_on <= assessed_on
+        and has_lasted_six_months(returned_home_on, assessed_on)
     )
     return Trajectory(
         held_at=held,
@@ -201,6 +259,7 @@ def trajectory(
         latest_agreed=latest,
         run_start=run,
         stretch_start=stretch,
+        change_below=mark,
     )
 
 
