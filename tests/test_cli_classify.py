@@ -1,4 +1,4 @@
-"""`reunify classify`: the contract other tools call (issue 3)."""
+"""`reunify classify`: the contract other tools call (version 2, README "Risk classification")."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from assistant.commands.main import main
 FULL = {
     "assessed_on": "2026-08-01",
     "child": {"age_months": 18, "legal_status": "section_20", "returned_home_on": None},
-    "factors": {"substance_misuse": "being_addressed", "one_good_relationship": "present"},
+    "factors": {
+        "substance_misuse": "being_addressed",
+        "one_good_relationship": {"status": "present", "mitigates": ["substance_misuse"]},
+    },
     "capacity_to_change": "substantial",
     "wishes": {"parents": "want", "child": "not_applicable"},
     "facts": {"previous_failed_returns": 1},
@@ -28,7 +31,8 @@ def test_classify_file_prints_one_json_object(
     source.write_text(json.dumps(FULL))
     assert main(["classify", "--input", str(source)]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"suggested", "rows", "gaps", "alerts", "trajectory"}
+    assert set(out) == {"suggested", "provisional", "rows", "gaps", "alerts", "trajectory"}
+    assert out["provisional"] is False
     assert out["suggested"] == "medium"
     assert out["rows"] == {
         "risk_factors": "medium",
@@ -53,8 +57,9 @@ def test_classify_reads_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"assessed_on": "2026-01-31"})))
     assert main(["classify", "--input", "-"]) == 0
     out = json.loads(capsys.readouterr().out)
-    # No evidence at all: every row at its most cautious column.
-    assert out["suggested"] == "severe"
+    # No evidence at all: not enough recorded to suggest a level (never a level).
+    assert out["suggested"] is None
+    assert out["provisional"] is True
     assert out["trajectory"]["reclassify_by"] == "2026-07-31"
 
 

@@ -1,4 +1,4 @@
-"""Answers feed the risk classification (issue 3: the same engine feeds the app)."""
+"""Answers feed the risk classification (the same engine feeds the app)."""
 
 from __future__ import annotations
 
@@ -165,11 +165,13 @@ def test_case_classification_from_recorded_answers(tmp_path: Path) -> None:
     out = case.result.as_dict()
     assert out["rows"] == {
         "risk_factors": "medium",
-        "protective_factors": "low",
+        # supportive family is present but not named as reducing the open risk
+        "protective_factors": "severe",
         "capacity_to_change": "high",
         "wishes": "low",
     }
-    assert out["suggested"] == "high"
+    assert out["suggested"] == "severe"
+    assert "protective_factors.mitigates" in out["gaps"]
     assert out["alerts"] == ["previous_failed_return", "section_20", "substance_misuse"]
     assert [f.step_label for f in case.inputs.sources["factors.substance_misuse"]] == [
         "Substance misuse (mother)",
@@ -211,3 +213,102 @@ def test_answers_given_in_the_same_second_keep_their_order() -> None:
     later = FedAnswer("factors.neglect", "addressed", same, "F", "S", ("f", "s"), "", 2)
     for order in ([first, later], [later, first]):
         assert build_input(order, TODAY).data["factors"]["neglect"] == "addressed"
+
+
+# --- contract v2: what the flows feed -------------------------------------------
+
+MITIGATING = FIXTURES / "mitigating"
+
+
+def record_adult(store: Store, ref: str, answers: dict[str, object]) -> None:
+    flow = load_library(MITIGATING).flows["factor-pairs"]
+    record = store.start_session(ref, flow.id, flow.title)
+    session = FlowSession(flow)
+    for step in [s.id for s in flow.questions]:
+        event = session.answer(answers[step]) if step in answers else session.skip()
+        store.record(ref, record.id, event)
+
+
+def test_protection_names_the_risks_it_reduces_across_adults(tmp_path: Path) -> None:
+    """Stage 2, "strengths vs protective factors": a present protective factor counts
+    only where it reduces an open risk; across adults it reduces every risk any answer
+    named, and an answer naming none ("a strength") adds nothing."""
+    store = Store(tmp_path / "db")
+    store.create_case("C1")
+    record_adult(store, "C1", {
+        "who": "Mother",
+        "drugs": {"status": "not_addressed", "note": "relapse in May"},
+        "family": {"status": "present", "note": "gran visits", "mitigates": []},
+    })  # fmt: skip
+    case = classify_case(store, load_library(MITIGATING), "C1", TODAY)
+    assert case.result is not None
+    assert case.inputs.data["factors"]["supportive_extended_family"] == {
+        "status": "present",
+        "mitigates": [],
+    }
+    assert case.result.rows.protective_factors == "severe"  # a strength, not protection
+    record_adult(store, "C1", {
+        "who": "Father",
+        "drugs": {"status": "absent", "note": ""},
+        "family": {"status": "present", "note": "his sister", "mitigates": ["substance_misuse"]},
+    })  # fmt: skip
+    case = classify_case(store, load_library(MITIGATING), "C1", TODAY)
+    assert case.result is not None
+    assert case.inputs.data["factors"]["supportive_extended_family"] == {
+        "status": "present",
+        "mitigates": ["substance_misuse"],
+    }
+    assert case.result.rows.protective_factors == "low"
+
+
+def test_a_plain_present_protection_with_open_risks_is_a_gap(tmp_path: Path) -> None:
+    """Answers kept before mitigates was asked feed a plain "present": the row reads
+    severe and the gap asks which risk it reduces (never counted silently)."""
+    store = Store(tmp_path / "db")
+    store.create_case("C1")
+    record_adult(store, "C1", {
+        "who": "Mother",
+        "violence": {"status": "being_addressed", "note": "course"},
+        "family": {"status": "present", "note": "gran"},
+    })  # fmt: skip
+    case = classify_case(store, load_library(MITIGATING), "C1", TODAY)
+    assert case.result is not None
+    assert case.inputs.data["factors"]["supportive_extended_family"] == "present"
+    assert "protective_factors.mitigates" in case.result.gaps
+
+
+def test_not_known_answers_feed_null_facts_and_leave_the_age_out(tmp_path: Path) -> None:
+    """Contract v2: "not known" is never a made-up value: a fact becomes null (a gap,
+    no alert), a child's age is left out (the infant alert cannot fire on a guess)."""
+    store = Store(tmp_path / "db")
+    store.create_case("C1")
+    record_adult(store, "C1", {"who": "Mother", "failed_returns": "not_known", "age": "not_known"})
+    case = classify_case(store, load_library(MITIGATING), "C1", TODAY)
+    assert case.result is not None
+    assert case.inputs.data["facts"] == {"previous_failed_returns": None}
+    assert "age_months" not in case.inputs.data.get("child", {})
+    assert "facts.previous_failed_returns" in case.result.gaps
+    assert "previous_failed_return" not in case.result.alerts
+    record_adult(store, "C1", {"who": "Mother", "failed_returns": "one", "age": "baby"})
+    case = classify_case(store, load_library(MITIGATING), "C1", TODAY)
+    assert case.result is not None
+    assert case.inputs.data["facts"] == {"previous_failed_returns": 1}
+    assert {"previous_failed_return", "infant_timescales"} <= set(case.result.alerts)
+
+
+def test_only_agreed_decisions_are_history(tmp_path: Path) -> None:
+    """Contract v2, history: an agreed round or a decision agreed with a manager counts;
+    a practitioner's own view is kept and shown as theirs but is not history."""
+    from assistant.casework.decisions import make_decision
+    from assistant.casework.timeline import history
+
+    store = Store(tmp_path / "db", clock=lambda: "2026-05-01T10:00:00+00:00")
+    store.create_case("C1")
+    store.record_decision("C1", make_decision("severe", "my own view of it", "high"))
+    assert history(store.decisions("C1"), TODAY) == []
+    store.record_decision(
+        "C1", make_decision("high", "agreed in supervision", "high", agreed_with="T. Manager")
+    )
+    assert history(store.decisions("C1"), TODAY) == [
+        {"on": "2026-05-01", "suggested": "high", "agreed": "high"}
+    ]

@@ -127,14 +127,33 @@ EVERYTHING: dict[str, Any] = {
         "involved_since_pregnancy": True,
         "substantial_change_within_6_months_of_birth": False,
         "goals_not_met_reviews": 2,
+        "grave_concern": True,
     },
 }
 
 
 def test_all_alerts_sorted_stage1b_stage1c() -> None:
-    """Issue 3: alert ids come sorted; all eight can fire together."""
+    """Alert ids come sorted; all nine can fire together."""
     assert alerts(**EVERYTHING) == ALL_ALERTS
-    assert len(ALL_ALERTS) == 8
+    assert len(ALL_ALERTS) == 9
+
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        "previous_failed_returns",
+        "chronic_neglect_or_emotional_abuse",
+        "involved_since_pregnancy",
+        "goals_not_met_reviews",
+        "grave_concern",
+    ],
+)
+def test_a_fact_not_known_raises_no_alert_and_is_a_gap(fact: str) -> None:
+    """Contract v2: null means not known: never read as 0 or false, never an alert,
+    always listed in gaps as facts.<name>."""
+    out = classify({"assessed_on": DAY, "facts": {fact: None}})
+    assert out["alerts"] == []
+    assert f"facts.{fact}" in out["gaps"]
 
 
 def test_no_alerts_by_default() -> None:
@@ -143,15 +162,19 @@ def test_no_alerts_by_default() -> None:
 
 
 def test_alerts_never_change_levels() -> None:
-    """Stage 1 (b)/(c): alerts are prompts for judgement; levels come from the table."""
+    """Stage 1 (b)/(c): alerts are prompts for judgement; levels come from the table.
+    Only the practitioner's grave concern (Stage 1 (a)) moves the suggestion, never
+    a row."""
     base = {
         "assessed_on": DAY,
-        "factors": {"healthy_child": "present"},
+        "factors": {"healthy_child": "present", "neglect": "absent"},
         "capacity_to_change": "substantial",
         "wishes": {"parents": "want", "child": "want"},
     }
     with_alerts = {**base, **{k: v for k, v in EVERYTHING.items() if k != "factors"}}
     assert classify(base)["rows"] == classify(with_alerts)["rows"]
+    no_grave = {**with_alerts, "facts": {**EVERYTHING["facts"], "grave_concern": False}}
+    assert classify(no_grave)["suggested"] == classify(base)["suggested"] == "low"
 
 
 FIGURES = {
@@ -168,6 +191,7 @@ CITES = {
     "infant_timescales": "Annex 13",
     "too_many_chances": "Stage 1 (b)",
     "section_20": "Annex 10",
+    "grave_concern": "Stage 1 (a)",
 }
 
 

@@ -176,7 +176,10 @@ def test_classify_json_errors_name_line_and_column(text: str, message: str) -> N
 FULL: dict[str, Any] = {
     "assessed_on": "2026-08-01",
     "child": {"age_months": 30, "legal_status": "care_order", "returned_home_on": None},
-    "factors": {"neglect": "being_addressed", "healthy_child": "present"},
+    "factors": {
+        "neglect": "being_addressed",
+        "healthy_child": {"status": "present", "mitigates": ["neglect"]},
+    },
     "capacity_to_change": "substantial",
     "wishes": {"parents": "want", "child": "not_applicable"},
     "facts": {
@@ -185,6 +188,7 @@ FULL: dict[str, Any] = {
         "involved_since_pregnancy": False,
         "substantial_change_within_6_months_of_birth": None,
         "goals_not_met_reviews": 0,
+        "grave_concern": False,
     },
     "history": [
         {"on": "2026-05-01", "suggested": "medium", "agreed": "medium"},
@@ -193,11 +197,12 @@ FULL: dict[str, Any] = {
 }
 
 
-def test_full_input_gives_exactly_the_issue_3_output() -> None:
-    """Issue 3 "Output": exactly these keys, dates as ISO strings, nothing extra."""
+def test_full_input_gives_exactly_the_contract_output() -> None:
+    """Contract v2 output: exactly these keys, dates as ISO strings, nothing extra."""
     out = classify(FULL)
     assert out == {
         "suggested": "medium",
+        "provisional": False,
         "rows": {
             "risk_factors": "medium",
             "protective_factors": "low",
@@ -225,10 +230,51 @@ def test_classify_json_matches_classify_and_leaves_input_alone() -> None:
 
 
 def test_minimal_input_only_needs_assessed_on() -> None:
-    """Issue 3: everything but assessed_on is optional; missing answers count as unknown."""
+    """Everything but assessed_on is optional; missing answers count as unknown, and
+    with no factor known there is not enough recorded to suggest a level (v2)."""
     out = classify({"assessed_on": DAY})
-    assert out["suggested"] == "severe"
-    assert out["gaps"] == ["capacity_to_change", "wishes.child", "wishes.parents"]
+    assert out["suggested"] is None and out["provisional"] is True
+    assert out["gaps"] == [
+        "capacity_to_change",
+        "protective_factors",
+        "risk_factors",
+        "wishes.child",
+        "wishes.parents",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"status": "present", "mitigates": ["nope"]},
+         "factors.healthy_child.mitigates[0]: 'nope' is not a risk factor id"),
+        ({"status": "present", "mitigates": ["social_support"]},
+         "factors.healthy_child.mitigates[0]: 'social_support' is a protective factor"),
+        ({"status": "present", "mitigates": "neglect"},
+         "factors.healthy_child.mitigates: expected a list of risk factor ids"),
+        ({"status": "maybe", "mitigates": []},
+         "factors.healthy_child: 'maybe' is not one of present, absent, unknown"),
+        ({"mitigates": []}, "factors.healthy_child.status: missing (required)"),
+        ({"status": "present", "why": "x"}, "factors.healthy_child.why: unknown field"),
+    ],
+)  # fmt: skip
+def test_protective_object_errors_name_the_field(value: Any, message: str) -> None:
+    """Contract v2: a protective factor may be {"status", "mitigates"}; an unknown id
+    or a protective id in mitigates is invalid input (exit 2 from the CLI)."""
+    with pytest.raises(ClassificationInputError) as info:
+        classify({"assessed_on": DAY, "factors": {"healthy_child": value}})
+    assert str(info.value).startswith(message)
+
+
+def test_a_risk_factor_cannot_be_given_as_an_object() -> None:
+    """Only protective factors name the risks they reduce."""
+    with pytest.raises(ClassificationInputError, match=r"^factors\.neglect: an object is not"):
+        classify({"assessed_on": DAY, "factors": {"neglect": {"status": "absent"}}})
+
+
+def test_mitigates_is_not_a_top_level_field() -> None:
+    with pytest.raises(ClassificationInputError, match=r"^mitigates: unknown field"):
+        classify({"assessed_on": DAY, "mitigates": {}})
 
 
 def test_explain_covers_rows_alerts_gaps_and_trajectory() -> None:
@@ -242,14 +288,18 @@ def test_explain_covers_rows_alerts_gaps_and_trajectory() -> None:
     entries = explain(data)
     kinds = [e.kind for e in entries]
     assert kinds == (
-        ["row"] * 4 + ["alert"] * len(out["alerts"]) + ["gap"] * len(out["gaps"]) + ["trajectory"]
+        ["suggestion"]
+        + ["row"] * 4
+        + ["alert"] * len(out["alerts"])
+        + ["gap"] * len(out["gaps"])
+        + ["trajectory"]
     )
     assert [e.key for e in entries if e.kind == "alert"] == out["alerts"]
     assert [e.key for e in entries if e.kind == "gap"] == out["gaps"]
     for e in entries:
         assert e.citation.startswith("NSPCC framework")
         assert e.text and "\n" not in e.text
-        assert set(e.as_dict()) == {"kind", "key", "level", "text", "citation"}
+        assert set(e.as_dict()) == {"kind", "key", "level", "text", "citation", "reading"}
 
 
 def test_explain_rejects_invalid_input_too() -> None:

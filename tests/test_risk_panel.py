@@ -1,4 +1,4 @@
-"""The side panel: the engine's suggestion beside the conversation (issue 3, "Also")."""
+"""The side panel: Reunify's reading of the framework's table beside the conversation."""
 
 from __future__ import annotations
 
@@ -37,18 +37,24 @@ async def test_panel_updates_as_answers_arrive_and_why_cites_sources(tmp_path: P
             await pilot.press(key)
             await pilot.pause()
         text = panel(chat)
-        assert "Suggested by the framework's table" in text
-        assert "●●●○ HIGH" in text  # word and symbol, not colour alone
+        assert "Reunify's reading of the framework's table" in text
+        assert "●●●● SEVERE" in text  # word and symbol, not colour alone
+        assert "provisional" in text
         assert "Parents' capacity for actual change\n  ●●●○ HIGH" in text
         assert "Risk factors\n  ●●○○ MEDIUM" in text
+        # family support is present, but nobody said which open risk it reduces
+        assert "Protective factors\n  ●●●● SEVERE" in text
+        assert "• Which risk each protective factor reduces" in text
         assert "• Previous failed return" in text
-        assert "The table guides judgement; you and your manager decide." in text
+        assert "guides judgement; people decide." in text
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(pilot.app.screen, WhyScreen)
         why = str(pilot.app.screen.query_one(Static).render())
         assert "Stage 2 Task 1, Risk Classification Table" in why
-        assert "Substance misuse: being_addressed — Quick inputs (test) › Substance misuse" in why
+        assert "Alcohol or drug misuse: being addressed — Quick inputs (test) › Substance" in why
+        assert "[Reunify's reading] The highest of the four rows decides" in why
+        assert "being_addressed" not in why and "section_20" not in why  # no internal ids
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ChatScreen)
@@ -59,12 +65,12 @@ async def test_panel_folds_into_one_line_at_80_columns(tmp_path: Path) -> None:
     write_demo(store)
     async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
         chat = await start_flow(pilot, "Quick inputs (test)")
-        await pilot.press("2")  # care order
+        await pilot.press("2")  # care order: one answer, nothing on the factor rows
         await pilot.pause()
         assert not chat.query_one(RiskPanel).display
         line = str(chat.query_one("#progress").render())
-        assert "table suggests ●●●● SEVERE" in line
-        assert "no factors recorded yet" in line
+        assert "not enough recorded to suggest a level yet" in line
+        assert "SEVERE" not in line
 
 
 async def test_practitioner_flow_shows_panel_before_anything_feeds_it(tmp_path: Path) -> None:
@@ -82,7 +88,7 @@ async def test_practitioner_records_own_decision_with_reason(tmp_path: Path) -> 
     write_demo(store)
     async with create_app(store, select=DEMO_REF).run_test(size=WIDE) as pilot:
         chat = await start_flow(pilot, "Quick inputs (test)")
-        for key in ("1", "1", "2", "1", "2", "1", "1", "2"):  # table suggests high
+        for key in ("1", "1", "2", "1", "2", "1", "1", "2"):  # Reunify reads severe
             await pilot.press(key)
             await pilot.pause()
         await pilot.press("f4")
@@ -90,7 +96,7 @@ async def test_practitioner_records_own_decision_with_reason(tmp_path: Path) -> 
         await pilot.press("2", *"ok", "enter")  # medium, reason too short for an override
         await pilot.pause()
         error = str(pilot.app.screen.query_one("#decision-error").render())
-        assert "differs from Reunify's reading of the table (high)" in error
+        assert "differs from Reunify's reading of the table (severe)" in error
         reason = pilot.app.screen.query_one("#answer #note", TextArea)
         reason.load_text("ok - father engaging well with treatment")
         await pilot.press("enter")
@@ -99,6 +105,6 @@ async def test_practitioner_records_own_decision_with_reason(tmp_path: Path) -> 
         assert "Your latest decision\n●●○○ MEDIUM" in panel(chat)
     decision = store.decisions(DEMO_REF)[-1]
     assert decision["level"] == "medium"
-    assert decision["suggested"] == "high"
+    assert decision["suggested"] == "severe"
     assert decision["reason"] == "ok - father engaging well with treatment"
     assert decision["who"] == "tester"

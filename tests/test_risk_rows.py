@@ -3,7 +3,8 @@
 Source of every rule here: NSPCC framework, Stage 2 Task 1, Risk
 Classification Table (rows 'Risk factors', 'Protective factors', 'Parents'
 capacity for actual change', 'Wishes about return'); factors from the Stage 1
-(a) table, defined in Annex 1. Contract: issue 3, "Rules".
+(a) table, defined in Annex 1; Stage 2, "strengths vs protective factors".
+Contract: the classify contract, version 2 (README, "Risk classification").
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from assistant.risk.factors import DOMAINS, PROTECTIVE_STATUSES, RISK_STATUSES
 DAY = "2026-08-01"
 ALL_LOW: dict[str, Any] = {
     "assessed_on": DAY,
-    "factors": {"healthy_child": "present"},
+    "factors": {"healthy_child": "present", "neglect": "absent"},
     "capacity_to_change": "substantial",
     "wishes": {"parents": "want", "child": "want"},
 }
@@ -36,10 +37,13 @@ def rank(level: str) -> int:
 # --- Stage 2 Task 1, Risk Classification Table, row 'Risk factors' -----------
 
 RISK_ROW_CASES = [
-    ({}, "low"),
+    ({}, None),
+    ({"healthy_child": "present"}, None),
+    ({"neglect": "unknown"}, None),
+    ({"neglect": "unknown", "high_stress": "unknown"}, None),
     ({"neglect": "absent"}, "low"),
     ({"neglect": "addressed"}, "low"),
-    ({"neglect": "unknown"}, "low"),
+    ({"neglect": "absent", "high_stress": "unknown"}, "medium"),
     ({"neglect": "being_addressed"}, "medium"),
     ({"neglect": "addressed", "substance_misuse": "being_addressed"}, "medium"),
     ({"neglect": "not_addressed"}, "high"),
@@ -50,9 +54,10 @@ RISK_ROW_CASES = [
 
 
 @pytest.mark.parametrize(("factors", "expected"), RISK_ROW_CASES)
-def test_row_risk_factors_stage2_task1_table(factors: dict[str, str], expected: str) -> None:
-    """Stage 2 Task 1, table row 'Risk factors': not_addressed -> high,
-    being_addressed -> medium, otherwise low."""
+def test_row_risk_factors_stage2_task1_table(factors: dict[str, str], expected: str | None) -> None:
+    """Stage 2 Task 1, table row 'Risk factors': nothing known -> no level;
+    not_addressed -> high; being_addressed or (our reading) unknown -> medium, as
+    not all risk factors are known to be fully addressed; otherwise low."""
     out = classify({"assessed_on": DAY, "factors": factors})
     assert out["rows"]["risk_factors"] == expected
 
@@ -63,7 +68,7 @@ def test_row_risk_factors_stage2_task1_table(factors: dict[str, str], expected: 
     [
         ("absent", "low"),
         ("addressed", "low"),
-        ("unknown", "low"),
+        ("unknown", "medium"),
         ("being_addressed", "medium"),
         ("not_addressed", "high"),
     ],
@@ -71,28 +76,59 @@ def test_row_risk_factors_stage2_task1_table(factors: dict[str, str], expected: 
 def test_row_risk_factors_every_factor_counts_stage2_task1(
     factor: str, status: str, expected: str
 ) -> None:
-    """Stage 2 Task 1, row 'Risk factors': every Annex 1 risk factor feeds the row."""
-    out = classify({"assessed_on": DAY, "factors": {factor: status}})
+    """Stage 2 Task 1, row 'Risk factors': every Annex 1 risk factor feeds the row
+    (beside one factor known absent, so the row is known)."""
+    other = "neglect" if factor != "neglect" else "high_stress"
+    out = classify({"assessed_on": DAY, "factors": {other: "absent", factor: status}})
     assert out["rows"]["risk_factors"] == expected
 
 
 # --- Stage 2 Task 1, Risk Classification Table, row 'Protective factors' ------
 
+
+def reduces(*risks: str) -> dict[str, Any]:
+    return {"status": "present", "mitigates": list(risks)}
+
+
 PROTECTIVE_ROW_CASES = [
-    ({}, "severe"),
+    # nothing known on the row: no level
+    ({}, None),
+    ({"healthy_child": "unknown"}, None),
+    ({"neglect": "absent"}, None),
+    # none present -> severe ("no protective factors apparent")
     ({"healthy_child": "absent"}, "severe"),
-    ({"healthy_child": "unknown"}, "severe"),
-    ({"neglect": "absent"}, "severe"),
+    ({"healthy_child": "absent", "social_support": "unknown"}, "severe"),
+    # no risk still open: one present factor -> low
     ({"healthy_child": "present"}, "low"),
     ({"healthy_child": "absent", "social_support": "present"}, "low"),
     ({"healthy_child": "unknown", "social_support": "present"}, "low"),
-]
+    ({"healthy_child": "present", "neglect": "addressed"}, "low"),
+    ({"healthy_child": "present", "neglect": "unknown"}, "low"),
+    # risks open: low only when a present factor names an open risk
+    ({"healthy_child": "present", "neglect": "not_addressed"}, "severe"),
+    ({"healthy_child": reduces(), "neglect": "not_addressed"}, "severe"),
+    ({"healthy_child": reduces("high_stress"), "neglect": "being_addressed"}, "severe"),
+    ({"healthy_child": reduces("neglect"), "neglect": "addressed", "high_stress": "not_addressed"},
+     "severe"),
+    ({"healthy_child": reduces("neglect"), "neglect": "not_addressed"}, "low"),
+    ({"healthy_child": reduces("neglect"), "neglect": "being_addressed"}, "low"),
+    ({"healthy_child": reduces("neglect", "high_stress"), "high_stress": "not_addressed"}, "low"),
+    ({"healthy_child": "present", "social_support": reduces("neglect"),
+      "neglect": "not_addressed"}, "low"),
+    ({"healthy_child": {"status": "absent", "mitigates": ["neglect"]},
+      "neglect": "not_addressed"}, "severe"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("factors", "expected"), PROTECTIVE_ROW_CASES)
-def test_row_protective_factors_stage2_task1_table(factors: dict[str, str], expected: str) -> None:
-    """Stage 2 Task 1, table row 'Protective factors': any present -> low; none
-    apparent -> severe."""
+def test_row_protective_factors_stage2_task1_table(
+    factors: dict[str, Any], expected: str | None
+) -> None:
+    """Stage 2 Task 1, table row 'Protective factors': nothing known -> no level;
+    none apparent -> severe; with no risk open any present -> low; with risks open
+    low only when a present factor reduces one of them (Stage 2, "strengths vs
+    protective factors": a strength that does nothing about the risk is not
+    protective)."""
     out = classify({"assessed_on": DAY, "factors": factors})
     assert out["rows"]["protective_factors"] == expected
 
@@ -144,39 +180,104 @@ def test_row_wishes_stage2_task1_table(parents: str | None, child: str | None) -
     assert out["rows"]["wishes"] == expected
 
 
-# --- suggested: the highest of the four rows (issue 3; Stage 2 Task 1) ---------
+# --- suggested: the highest of the four rows (our reading of Stage 2 Task 1) ----
 
 SUGGESTED_CASES = [
     ({}, "low"),
-    ({"factors": {"healthy_child": "present", "neglect": "being_addressed"}}, "medium"),
-    ({"factors": {"healthy_child": "present", "neglect": "not_addressed"}}, "high"),
+    ({"factors": {"healthy_child": reduces("neglect"), "neglect": "being_addressed"}}, "medium"),
+    ({"factors": {"healthy_child": reduces("neglect"), "neglect": "not_addressed"}}, "high"),
     ({"capacity_to_change": "some"}, "high"),
     ({"wishes": {"parents": "want", "child": "ambivalent"}}, "high"),
-    ({"factors": {"neglect": "absent"}}, "severe"),
-    ({"factors": {"neglect": "being_addressed"}, "capacity_to_change": "none"}, "severe"),
+    ({"factors": {"neglect": "absent", "healthy_child": "absent"}}, "severe"),
+    ({"factors": {"neglect": "being_addressed", "healthy_child": "absent"}}, "severe"),
+    ({"factors": {"neglect": "not_addressed", "healthy_child": "present"}}, "severe"),
 ]
 
 
 @pytest.mark.parametrize(("overrides", "expected"), SUGGESTED_CASES)
 def test_suggested_is_highest_row_stage2_task1(overrides: dict[str, Any], expected: str) -> None:
-    """Stage 2 Task 1 table read across all four rows: the suggestion is the highest row."""
+    """Stage 2 Task 1 table read across all four rows; that the highest row decides is
+    our reading (the framework gives no formula)."""
     out = run(**overrides)
     assert out["suggested"] == expected
     assert out["suggested"] == max(out["rows"].values(), key=rank)
 
 
-# --- "Unknown never makes a level lower" (issue 3) -----------------------------
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"assessed_on": DAY},
+        {"assessed_on": DAY, "child": {"age_months": 96}},
+        {**ALL_LOW, "factors": {"healthy_child": "present"}},
+        {**ALL_LOW, "factors": {"neglect": "not_addressed"}},
+        {**ALL_LOW, "factors": {"neglect": "unknown", "healthy_child": "unknown"}},
+    ],
+)
+def test_no_suggestion_when_the_risk_or_protective_row_is_not_known(data: dict[str, Any]) -> None:
+    """Contract v2: with nothing known on the risk or the protective row there is not
+    enough recorded to suggest a level (never LOW from silence, never SEVERE from one
+    answer); the result is provisional and says which row is missing."""
+    out = classify(data)
+    assert out["suggested"] is None
+    assert out["provisional"] is True
+    assert {"risk_factors", "protective_factors"} & set(out["gaps"])
+    assert out["trajectory"]["held_at"] is None
+    assert out["trajectory"]["step_down_on"] is None
+    assert out["trajectory"]["escalate_to"] is None
+    assert out["trajectory"]["can_close"] is False
+
+
+@pytest.mark.parametrize("grave", [True, False, None])
+@pytest.mark.parametrize("base", [ALL_LOW, {"assessed_on": DAY}])
+def test_grave_concern_makes_the_suggestion_severe_stage1a(
+    grave: bool | None, base: dict[str, Any]
+) -> None:
+    """Stage 1 (a), "Factors associated with future harm": the table assists judgement;
+    one factor, or a cluster, judged grave makes the overall risk severe whatever the
+    rows say. false or null (not known: a gap) leaves the rows to decide."""
+    out = classify({**base, "facts": {"grave_concern": grave}})
+    if grave:
+        assert out["suggested"] == "severe" and "grave_concern" in out["alerts"]
+    else:
+        assert out["suggested"] == ("low" if base is ALL_LOW else None)
+        assert "grave_concern" not in out["alerts"]
+    assert ("facts.grave_concern" in out["gaps"]) == (grave is None)
+
+
+def test_provisional_exactly_when_something_is_not_known() -> None:
+    """Contract v2: provisional is true whenever gaps is not empty."""
+    assert classify(ALL_LOW)["provisional"] is False
+    out = classify({**ALL_LOW, "capacity_to_change": "unknown"})
+    assert out["provisional"] is True and out["suggested"] == "high"
+
+
+def test_present_protection_without_mitigates_is_a_gap_while_risks_are_open() -> None:
+    """Contract v2: a present protective factor that does not say which risk it reduces,
+    while a risk is open, adds the gap protective_factors.mitigates (Stage 2)."""
+    open_risk = {**ALL_LOW, "factors": {"healthy_child": "present", "neglect": "not_addressed"}}
+    assert "protective_factors.mitigates" in classify(open_risk)["gaps"]
+    named = {**ALL_LOW, "factors": {"healthy_child": reduces(), "neglect": "not_addressed"}}
+    assert "protective_factors.mitigates" not in classify(named)["gaps"]
+    assert "protective_factors.mitigates" not in classify(ALL_LOW)["gaps"]
+
+
+# --- "Unknown never makes a level lower" --------------------------------------
 
 BASES: list[dict[str, Any]] = [
     ALL_LOW,
     {"assessed_on": DAY},
-    {**ALL_LOW, "factors": {"healthy_child": "present", "neglect": "being_addressed"}},
+    {**ALL_LOW, "factors": {"healthy_child": reduces("neglect"), "neglect": "being_addressed"}},
 ]
+
+
+def _rank_or_top(level: str | None) -> int:
+    """A level's rank; not known ranks above severe (never in the family's favour)."""
+    return rank(level) if level is not None else len(LEVELS)
 
 
 def _levels(data: dict[str, Any]) -> list[int]:
     out = classify(data)
-    return [rank(out["suggested"]), *(rank(v) for v in out["rows"].values())]
+    return [_rank_or_top(out["suggested"]), *(_rank_or_top(v) for v in out["rows"].values())]
 
 
 def _with_factor(base: dict[str, Any], fid: str, status: str | None) -> dict[str, Any]:
@@ -229,11 +330,41 @@ def test_unknown_answer_never_lowers_a_level(
             )
 
 
-# --- gaps (issue 3) -------------------------------------------------------------
+# --- gaps -------------------------------------------------------------
 
 GAP_CASES = [
     (ALL_LOW, []),
-    ({"assessed_on": DAY}, ["capacity_to_change", "wishes.child", "wishes.parents"]),
+    (
+        {"assessed_on": DAY},
+        [
+            "capacity_to_change",
+            "protective_factors",
+            "risk_factors",
+            "wishes.child",
+            "wishes.parents",
+        ],
+    ),
+    (
+        {
+            **ALL_LOW,
+            "facts": {
+                "previous_failed_returns": None,
+                "involved_since_pregnancy": None,
+                "substantial_change_within_6_months_of_birth": None,
+            },
+        },
+        ["facts.involved_since_pregnancy", "facts.previous_failed_returns"],
+    ),
+    (
+        {
+            **ALL_LOW,
+            "facts": {
+                "involved_since_pregnancy": True,
+                "substantial_change_within_6_months_of_birth": None,
+            },
+        },
+        ["facts.substantial_change_within_6_months_of_birth"],
+    ),
     ({**ALL_LOW, "wishes": {"parents": "want"}}, ["wishes.child"]),
     ({**ALL_LOW, "wishes": {"parents": "unknown", "child": "want"}}, ["wishes.parents"]),
     ({**ALL_LOW, "capacity_to_change": "unknown"}, ["capacity_to_change"]),
@@ -263,8 +394,10 @@ GAP_CASES = [
 
 @pytest.mark.parametrize(("data", "expected"), GAP_CASES)
 def test_gaps_listed_and_sorted(data: dict[str, Any], expected: list[str]) -> None:
-    """Issue 3 gaps: every factor given as unknown (Annex 1 evidence still to find),
-    capacity_to_change and wishes.* when unknown or missing; sorted."""
+    """Gaps: every factor given as unknown (Annex 1 evidence still to find),
+    capacity_to_change and wishes.* when unknown or missing, facts given as null
+    (the change after birth only where services were involved since pregnancy),
+    rows with nothing known; sorted."""
     gaps = classify(data)["gaps"]
     assert gaps == expected
     assert gaps == sorted(gaps)
@@ -361,7 +494,7 @@ def test_explain_rows_cite_table_rows_stage2_task1() -> None:
         "capacity_to_change",
         "wishes",
     ]
-    assert [e.level for e in rows] == ["low", "severe", "high", "high"]
+    assert [e.level for e in rows] == [None, None, "high", "high"]
     for e in rows:
         assert "Stage 2 Task 1, Risk Classification Table, row '" in e.citation
         assert e.text and "\n" not in e.text

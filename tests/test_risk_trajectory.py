@@ -1,10 +1,12 @@
-"""The six-month rules (issue 3, "Trajectory").
+"""The six-month rules (classify contract v2, "Trajectory").
 
 Sources: NSPCC framework, Stage 2 Task 1, Risk Classification Table (bottom rows:
 six months of sustained change per step down, rises at once, high for six
-months -> severe, low for six months -> close) and "Timescales for return home";
-Stage 4 Task 1 (reclassification); Stage 5 Task 4 (reclassify six months after
-return; case open until low has held six months).
+months -> severe, low for six months -> close) and "Timescales for return home"
+(low risk: close no sooner than six months after the return; high risk: still
+high after six months -> severe); Stage 4 Task 1 (reclassification); Stage 5
+Task 4 (reclassify six months after return; case open until low has held six
+months).
 """
 
 from __future__ import annotations
@@ -28,15 +30,16 @@ D = date.fromisoformat
 
 # Inputs whose suggestion is a chosen level (Stage 2 Task 1 rows).
 LOW: dict[str, Any] = {
-    "factors": {"healthy_child": "present"},
+    "factors": {"healthy_child": "present", "neglect": "absent"},
     "capacity_to_change": "substantial",
     "wishes": {"parents": "want", "child": "want"},
 }
+REDUCES_NEGLECT = {"status": "present", "mitigates": ["neglect"]}
 BY_LEVEL: dict[str, dict[str, Any]] = {
     "low": LOW,
-    "medium": {**LOW, "factors": {"healthy_child": "present", "neglect": "being_addressed"}},
-    "high": {**LOW, "factors": {"healthy_child": "present", "neglect": "not_addressed"}},
-    "severe": {**LOW, "factors": {"neglect": "not_addressed"}},
+    "medium": {**LOW, "factors": {"healthy_child": REDUCES_NEGLECT, "neglect": "being_addressed"}},
+    "high": {**LOW, "factors": {"healthy_child": REDUCES_NEGLECT, "neglect": "not_addressed"}},
+    "severe": {**LOW, "factors": {"healthy_child": "absent", "neglect": "not_addressed"}},
 }
 
 
@@ -155,11 +158,16 @@ def test_stretch_agreed_at_level(
 
 HIST_A = hist(("2026-01-10", "high", "high"), ("2026-02-01", "medium", "high"),
               ("2026-05-01", "medium", "high"))  # fmt: skip
-HIST_B = hist(("2025-10-01", "low", "high"), ("2026-02-10", "low", "medium"))
-HIST_C = hist(("2026-08-31", "low", "medium"))
-HIST_D = hist(("2026-01-01", "low", "severe"))
-HIST_E = hist(("2026-01-01", "low", "medium"), ("2026-03-01", "medium", "medium"),
+HIST_B = hist(("2025-10-01", "low", "high"), ("2026-02-10", "medium", "medium"),
+              ("2026-03-01", "low", "medium"))  # fmt: skip
+HIST_C = hist(("2026-08-01", "medium", "medium"), ("2026-08-31", "low", "medium"))
+HIST_D = hist(("2025-12-01", "severe", "severe"), ("2026-01-01", "low", "severe"))
+HIST_E = hist(("2026-01-01", "medium", "medium"), ("2026-03-01", "medium", "medium"),
               ("2026-04-01", "low", "medium"))  # fmt: skip
+# T: agreed above the table's reading B at the start of the stretch -> change means
+# the reading falling below B, not merely below the agreed level.
+HIST_T = hist(("2026-01-10", "medium", "high"), ("2026-02-01", "low", "high"))
+HIST_SEVERE_OVERRIDE = hist(("2026-01-01", "high", "severe"))
 HIST_H = hist(("2025-01-01", "high", "high"))
 
 HELD_CASES = [
@@ -171,10 +179,10 @@ HELD_CASES = [
     ("A-before-low", "2026-07-31", "low", HIST_A, "high", "2026-08-01"),
     ("A-at-line-low", "2026-08-01", "low", HIST_A, "medium", "2027-02-01"),
     ("A-reversed-order", "2026-07-31", "medium", HIST_A[::-1], "high", "2026-08-01"),
-    # B: the stretch at medium (from 02-10) binds, not the run (from 2025-10-01)
-    ("B-day-before", "2026-08-09", "low", HIST_B, "medium", "2026-08-10"),
-    ("B-at-line", "2026-08-10", "low", HIST_B, "low", None),
-    ("B-day-after", "2026-08-11", "low", HIST_B, "low", None),
+    # B: the run below medium (from 03-01) binds, not the stretch (from 02-10)
+    ("B-day-before", "2026-08-31", "low", HIST_B, "medium", "2026-09-01"),
+    ("B-at-line", "2026-09-01", "low", HIST_B, "low", None),
+    ("B-day-after", "2026-09-02", "low", HIST_B, "low", None),
     # C: month-end clamping, 2026-08-31 + 6 months = 2027-02-28
     ("C-day-before", "2027-02-27", "low", HIST_C, "medium", "2027-02-28"),
     ("C-at-line", "2027-02-28", "low", HIST_C, "low", None),
@@ -195,7 +203,17 @@ HELD_CASES = [
     # no history: the suggestion stands
     ("none-low", "2026-08-01", "low", [], "low", None),
     ("none-severe", "2026-08-01", "severe", [], "severe", None),
-]
+    # T: high agreed over a reading of medium; the reading falling to medium is no change
+    ("T-reading-as-then", "2026-08-01", "medium", HIST_T[:1], "high", None),
+    ("T-day-before", "2026-07-31", "low", HIST_T, "high", "2026-08-01"),
+    ("T-at-line", "2026-08-01", "low", HIST_T, "medium", "2027-02-01"),
+    ("T-medium-again", "2026-08-01", "medium", HIST_T, "high", None),
+    # a severe agreed over a reading of high does not decay while the reading stays high
+    ("severe-override-held", "2026-07-01", "high", HIST_SEVERE_OVERRIDE, "severe", None),
+    ("severe-override-years", "2028-01-01", "high", HIST_SEVERE_OVERRIDE, "severe", None),
+    ("severe-override-change", "2026-07-01", "medium", HIST_SEVERE_OVERRIDE, "severe",
+     "2027-01-01"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -211,7 +229,8 @@ def test_held_at_and_step_down_on_stage2_task1_table(
     step_down_on: str | None,
 ) -> None:
     """Stage 2 Task 1 table bottom rows and Stage 4 Task 1: one column down only after
-    both the run below L and the stretch at L began six months before; up at once."""
+    both the run of readings below T (the lower of L and the reading when the stretch
+    at L began) and the stretch at L began six months before; up at once."""
     t = traj(assessed_on, suggested, history)
     assert (t["held_at"], t["step_down_on"]) == (held_at, step_down_on)
 
@@ -221,14 +240,18 @@ def test_held_at_and_step_down_on_stage2_task1_table(
 HIST_ESC = hist(("2026-01-10", "high", "high"), ("2026-04-01", "high", "high"))
 HIGH_BUT_RISK_MEDIUM = {
     **LOW,
-    "factors": {"healthy_child": "present", "neglect": "being_addressed"},
+    "factors": {"healthy_child": REDUCES_NEGLECT, "neglect": "being_addressed"},
     "capacity_to_change": "some",
 }
 ESCALATE_CASES = [
     ("day-before", "2026-07-09", BY_LEVEL["high"], HIST_ESC, None),
     ("at-line", "2026-07-10", BY_LEVEL["high"], HIST_ESC, "severe"),
     ("day-after", "2026-07-11", BY_LEVEL["high"], HIST_ESC, "severe"),
-    ("risk-row-medium", "2026-07-11", HIGH_BUT_RISK_MEDIUM, HIST_ESC, None),
+    # whatever the rows say: high from capacity alone, risks being addressed
+    ("risk-row-medium", "2026-07-11", HIGH_BUT_RISK_MEDIUM, HIST_ESC, "severe"),
+    ("risk-row-medium-day-before", "2026-07-09", HIGH_BUT_RISK_MEDIUM, HIST_ESC, None),
+    # the reading has fallen to medium: held high for now, no prompt towards severe
+    ("reading-medium", "2026-07-11", BY_LEVEL["medium"], HIST_ESC, None),
     ("L-medium", "2026-07-11", BY_LEVEL["high"], hist(("2026-01-10", "high", "medium")), None),
     ("L-severe", "2026-07-11", BY_LEVEL["high"], hist(("2026-01-10", "high", "severe")), None),
     ("stretch-broken", "2026-08-01", BY_LEVEL["high"],
@@ -249,30 +272,39 @@ ESCALATE_CASES = [
 def test_escalate_to_severe_stage2_task1_high_column(
     assessed_on: str, base: dict[str, Any], history: list[dict[str, str]], expected: str | None
 ) -> None:
-    """Stage 2 Task 1 table (high column) and Stage 4 Task 1: high for six months
-    without risks being addressed -> move to severe."""
+    """Stage 2 Task 1 "Timescales", high risk (and the table's high column), Stage 4
+    Task 1: agreed high for six months with the reading still high -> consider severe,
+    whatever the rows say."""
     out = classify({**base, "assessed_on": assessed_on, "history": history})
     assert out["trajectory"]["escalate_to"] == expected
-    assert out["trajectory"]["held_at"] != "severe"  # a prompt, not an automatic move
+    if not history or history[-1]["agreed"] != "severe":
+        assert out["trajectory"]["held_at"] != "severe"  # a prompt, not an automatic move
 
 
 # --- can_close (table, low column; Stage 5 Task 4) -------------------------------
 
 HIST_LOW = hist(("2026-01-31", "low", "low"))
+HIST_LONG_LOW = hist(("2025-06-01", "low", "low"))
 CLOSE_CASES = [
-    ("day-before", "2026-07-30", "low", HIST_LOW, "2026-02-01", False),
-    ("at-line", "2026-07-31", "low", HIST_LOW, "2026-02-01", True),
-    ("day-after", "2026-08-01", "low", HIST_LOW, "2026-02-01", True),
+    # the low line: agreed low since 01-31 (home since 01-15)
+    ("day-before", "2026-07-30", "low", HIST_LOW, "2026-01-15", False),
+    ("at-line", "2026-07-31", "low", HIST_LOW, "2026-01-15", True),
+    ("day-after", "2026-08-01", "low", HIST_LOW, "2026-01-15", True),
+    # the home line: six months after the return (low since 2025)
+    ("home-day-before", "2026-07-31", "low", HIST_LONG_LOW, "2026-02-01", False),
+    ("home-at-line", "2026-08-01", "low", HIST_LONG_LOW, "2026-02-01", True),
+    ("home-day-after", "2026-08-02", "low", HIST_LONG_LOW, "2026-02-01", True),
     ("not-home", "2026-08-01", "low", HIST_LOW, None, False),
-    ("home-today", "2026-08-01", "low", HIST_LOW, "2026-08-01", True),
+    ("home-yesterday", "2026-08-01", "low", HIST_LONG_LOW, "2026-07-31", False),
+    ("home-today", "2026-08-01", "low", HIST_LOW, "2026-08-01", False),
     ("home-tomorrow", "2026-08-01", "low", HIST_LOW, "2026-08-02", False),
     ("suggested-medium", "2026-08-01", "medium", HIST_LOW, "2026-02-01", False),
     ("just-stepped-down", "2026-08-01", "low", hist(("2025-01-01", "low", "medium")),
      "2026-02-01", False),
     ("no-history", "2026-08-01", "low", [], "2026-02-01", False),
-    ("clamped-before", "2027-02-27", "low", hist(("2026-08-31", "low", "low")), "2026-09-01",
+    ("clamped-before", "2027-02-27", "low", hist(("2026-08-31", "low", "low")), "2026-08-31",
      False),
-    ("clamped-at-line", "2027-02-28", "low", hist(("2026-08-31", "low", "low")), "2026-09-01",
+    ("clamped-at-line", "2027-02-28", "low", hist(("2026-08-31", "low", "low")), "2026-08-31",
      True),
 ]  # fmt: skip
 
@@ -289,8 +321,9 @@ def test_can_close_stage2_task1_low_column_stage5_task4(
     home: str | None,
     expected: bool,
 ) -> None:
-    """Stage 2 Task 1 table (low column) and Stage 5 Task 4: low held six months and
-    the child home -> the case can close."""
+    """Stage 2 Task 1 table (low column), "Timescales" (low risk: no sooner than six
+    months after the return) and Stage 5 Task 4: low held six months and the child home
+    six months -> the case can close."""
     t = traj(assessed_on, suggested, history, returned_home_on=home)
     assert t["can_close"] is expected
 
@@ -333,15 +366,35 @@ def test_reclassify_by_stage4_task1_stage5_task4(
         ("2026-08-01", "high", HIST_H, "at_or_above"),
         ("2026-07-31", "medium", HIST_A, "held"),
         ("2026-08-01", "medium", HIST_A, "stepped_down"),
+        ("2026-08-01", "none", HIST_A, "not_enough"),
     ],
 )
 def test_explain_trajectory_rule_stage2_task1(
     assessed_on: str, suggested: str, history: list[dict[str, str]], rule: str
 ) -> None:
     """Exactly one "why" for the six-month rule that applied, citing Stage 2 Task 1."""
-    data = {**BY_LEVEL[suggested], "assessed_on": assessed_on, "history": history}
+    base = BY_LEVEL.get(suggested, {})
+    data = {**base, "assessed_on": assessed_on, "history": history}
     entries = [e for e in explain(data) if e.kind == "trajectory"]
     assert [e.key for e in entries] == [rule]
     assert "Stage 2 Task 1" in entries[0].citation and "Stage 5 Task 4" in entries[0].citation
     if rule == "held":
         assert "2026-08-01" in entries[0].text
+
+
+def test_not_enough_recorded_keeps_the_last_agreed_level() -> None:
+    """Contract v2: with no suggestion, held_at is the latest agreed level (or null),
+    nothing steps down or escalates, the case cannot close; reclassify_by as before."""
+    out = classify({"assessed_on": "2026-08-01", "history": HIST_A})
+    assert out["suggested"] is None
+    assert out["trajectory"] == {
+        "held_at": "high",
+        "step_down_on": None,
+        "escalate_to": None,
+        "can_close": False,
+        "reclassify_by": "2027-02-01",
+    }
+    home = classify({"assessed_on": "2026-08-01", "child": {"returned_home_on": "2026-03-15"}})[
+        "trajectory"
+    ]
+    assert home["held_at"] is None and home["reclassify_by"] == "2026-09-15"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.casework.decisions import agreed_decisions
+from assistant.casework.decisions import agreed_decisions, is_agreed
 from assistant.text import printable
 
 LEVELS = ("low", "medium", "high", "severe")
@@ -29,6 +29,9 @@ class Entry:
     reason: str
     round: str | None
     trajectory: dict[str, Any] | None
+    #: an agreed level (a round's, or agreed with a manager), not one person's view
+    is_agreed: bool = True
+    agreed_with: str | None = None
 
 
 def entries(decisions: list[dict[str, Any]]) -> list[Entry]:
@@ -44,6 +47,8 @@ def entries(decisions: list[dict[str, Any]]) -> list[Entry]:
             d.get("reason", ""),
             d.get("round"),
             d.get("trajectory"),
+            is_agreed(d),
+            d.get("agreed_with"),
         )
         for _, d in rows
     ]
@@ -66,7 +71,8 @@ def history(decisions: list[dict[str, Any]], before: date) -> list[dict[str, str
 def trajectory_text(t: dict[str, Any] | None) -> str:
     if not t:
         return "trajectory not recorded"
-    parts = [f"held at {WORDS.get(t['held_at'], t['held_at'])}"]
+    held = t.get("held_at")
+    parts = [f"held at {WORDS[held]}" if held in WORDS else "no level held yet"]
     if t.get("step_down_on"):
         parts.append(f"may step down on {t['step_down_on']}")
     if t.get("escalate_to"):
@@ -78,7 +84,8 @@ def trajectory_text(t: dict[str, Any] | None) -> str:
 
 
 def chart(timeline: list[Entry], width: int = 80) -> list[str]:
-    """The agreed level over time (● agreed; ○ the table's suggestion where it differed)."""
+    """The level over time (● agreed; ◇ one person's view, not yet agreed; ○ Reunify's
+    reading of the table where it differed)."""
     if not timeline:
         return ["No classification recorded yet."]
     label = 8
@@ -87,7 +94,7 @@ def chart(timeline: list[Entry], width: int = 80) -> list[str]:
     for level in reversed(LEVELS):
         cells = []
         for entry in shown:
-            mark = " ● " if entry.agreed == level else " · "
+            mark = (" ● " if entry.is_agreed else " ◇ ") if entry.agreed == level else " · "
             if entry.agreed != level and entry.suggested == level:
                 mark = " ○ "
             cells.append(mark)
@@ -98,7 +105,7 @@ def chart(timeline: list[Entry], width: int = 80) -> list[str]:
     lines.append(" " * (label + 1) + span)
     if len(shown) < len(timeline):
         lines.append(" " * (label + 1) + f"(the latest {len(shown)} of {len(timeline)})")
-    lines.append(" " * (label + 1) + "● agreed level   ○ table's suggestion where it differed")
+    lines.append(" " * (label + 1) + "● agreed   ◇ a view, not yet agreed   ○ Reunify's reading")
     return lines
 
 
@@ -108,18 +115,25 @@ def render(ref: str, timeline: list[Entry], current: dict[str, Any] | None) -> s
     out += chart(timeline)
     for entry in timeline:
         suggested = WORDS.get(entry.suggested or "", "none")
-        how = "agreed in a round by" if entry.round else "recorded by"
+        if entry.round:
+            how = f"agreed in a round by {printable(entry.agreed_by)}"
+        elif entry.agreed_with:
+            how = (
+                f"agreed with {printable(entry.agreed_with)}, recorded by "
+                f"{printable(entry.agreed_by)}"
+            )
+        else:
+            how = f"{printable(entry.agreed_by)}'s view, not yet agreed"
         out.append("")
-        out.append(
-            f"{entry.on}  {WORDS[entry.agreed]} ({'table ' + suggested}) · {how} "
-            f"{printable(entry.agreed_by)}"
-        )
+        out.append(f"{entry.on}  {WORDS[entry.agreed]} (Reunify's reading {suggested}) · {how}")
         out.append(f"    {trajectory_text(entry.trajectory)}")
         if entry.reason:
             out.append(f"    reason: {printable(entry.reason)}")
-    if current:
-        out += ["", f"Now the table suggests {WORDS[current['suggested']]}: "]
+    if current and current.get("suggested") in WORDS:
+        out += ["", f"Now Reunify's reading is {WORDS[current['suggested']]}: "]
         out[-1] += trajectory_text(current.get("trajectory"))
+    elif current:
+        out += ["", "Now: not enough recorded to suggest a level yet."]
     return "\n".join(_fit(line) for line in out)
 
 

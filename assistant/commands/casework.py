@@ -68,7 +68,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_case_classify(args: argparse.Namespace) -> int:
-    from assistant.casework.classification import classify_case
+    from assistant.casework.classification import classify_case, to_record_next
     from assistant.flows.loader import default_library
 
     store = open_store(args)
@@ -80,6 +80,10 @@ def cmd_case_classify(args: argparse.Namespace) -> int:
     if args.json:
         result["input"] = case.inputs.data
     print(json.dumps(result, indent=2))
+    if case.result.suggested is None:
+        print("reunify: Not enough recorded to suggest a level yet.", file=sys.stderr)
+        for step in to_record_next(case.result):
+            print(f"reunify: record next: {step}", file=sys.stderr)
     for flow_id in case.unread_flows:
         print(
             f"reunify: warning: answers of flow '{flow_id}' not used: it cannot be loaded",
