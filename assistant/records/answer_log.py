@@ -98,6 +98,19 @@ class LogCache:
         return list(rows)
 
 
+def _read_all(fd: int, size: int) -> bytes:
+    """The first `size` bytes of an open file (portable: Windows has no os.pread)."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = os.read(fd, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
 def append(path: Path, row: dict[str, Any], codec: Codec = PLAIN) -> int:
     """Add one answer and sync it; its `seq` (one more than the last) is returned.
     The caller holds the database's lock."""
@@ -107,7 +120,7 @@ def append(path: Path, row: dict[str, Any], codec: Codec = PLAIN) -> int:
         data = b""
         size = os.fstat(fd).st_size
         if size:
-            data = os.pread(fd, size, 0)
+            data = _read_all(fd, size)
             kept = _complete(data)
             if len(kept) != size:
                 os.ftruncate(fd, len(kept))  # an append cut short by a crash

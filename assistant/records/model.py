@@ -14,7 +14,10 @@ from typing import Any
 
 from assistant.records.events import AnswerEvent
 
-REF_RULE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+REF_RULE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+#: Names Windows keeps for devices: a case file named so could not be created there.
+RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)),
+                  *(f"LPT{n}" for n in range(10))}  # fmt: skip
 
 
 class StoreError(Exception):
@@ -30,10 +33,14 @@ class CaseRefError(StoreError):
 
 
 def check_ref(ref: str) -> str:
-    if not REF_RULE.match(ref):
+    if not isinstance(ref, str) or not REF_RULE.fullmatch(ref):
         raise CaseRefError(
             f"case reference {ref!r} is not valid: use letters, digits, '-' and '_', "
             "at most 32 characters (a reference, not the child's name)"
+        )
+    if ref.upper() in RESERVED_NAMES:
+        raise CaseRefError(
+            f"case reference {ref!r} is a name Windows keeps for a device; choose another"
         )
     return ref
 

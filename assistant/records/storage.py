@@ -63,6 +63,10 @@ def looks_sealed(raw: bytes) -> bool:
 
 
 def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in `folder` durable. Windows cannot open a folder
+    (its renames are journalled by NTFS), so there this does nothing."""
+    if os.name == "nt":
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

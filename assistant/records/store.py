@@ -13,7 +13,6 @@ adds an event and never overwrites the earlier one.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 
 from assistant.records import answer_log
@@ -49,7 +49,7 @@ from assistant.records.model import (
     current_user,
     now,
 )
-from assistant.records.permissions import DIR_MODE, tighten_permissions
+from assistant.records.permissions import DIR_MODE, is_database, tighten_permissions
 from assistant.records.storage import (
     PLAIN,
     AtomicJSONStorage,
@@ -106,10 +106,15 @@ class Store(CaseKeeping):
         self.clock = clock
         self.user = user or current_user()
         self.read_only = False
-        self._app_lock: int | None = None
+        self._app_lock: FileLock | None = None
         self._logs = answer_log.LogCache()
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"{self.root} is a file; the database is a folder (see --db)")
+        if not is_database(self.root):
+            raise StoreError(
+                f"{self.root} is not a Reunify database (it holds other files); nothing was "
+                "changed there. Give --db an empty or new folder, or your database folder"
+            )
         try:
             self.root.parent.mkdir(parents=True, exist_ok=True)
             self.root.mkdir(mode=DIR_MODE, exist_ok=True)
@@ -212,25 +217,21 @@ class Store(CaseKeeping):
         if not write:
             yield
             return
-        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        # filelock: flock on POSIX, msvcrt locking on Windows (a maintained library
+        # instead of a POSIX-only call); one lock object per write, not re-entrant
+        with FileLock(self.root / ".lock", mode=0o600, thread_local=False):
             yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
 
     def claim_for_app(self) -> bool:
         """Hold the database for this window. A second window on the same database
         gets False and the store turns read-only (it can look, never write)."""
-        fd = os.open(self.root / ".app.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        lock = FileLock(self.root / ".app.lock", timeout=0, mode=0o600, thread_local=False)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
+            lock.acquire()
+        except Timeout:
             self.read_only = True
             return False
-        self._app_lock = fd
+        self._app_lock = lock
         return True
 
     # -- backups -----------------------------------------------------------
