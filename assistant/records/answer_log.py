@@ -5,16 +5,27 @@ case's log and synced: a save costs one short write whatever the size of the
 case (a whole-file rewrite of a case with years of answers took ~25 ms).
 
 A line is the answer's JSON, or, in an encrypted database, the sealed JSON in
-base64. A crash part way through an append leaves an incomplete last line: it
-was never reported saved, so reading ignores it and the next append (under the
-database's lock) cuts it off first. A complete line that cannot be read is
-damage, reported with its line number and never written over.
+base64. A save writes the whole line (however many writes that takes), syncs it,
+and only then reports it saved; any failure cuts the log back to where it was. A
+crash part way through an append leaves an incomplete last line: it was never
+reported saved, so reading ignores it and the next append (under the database's
+lock) cuts it off first. A last line that can be read in full is an answer that
+only lost its final newline: it is kept, never cut. A line that cannot be read
+anywhere else is damage, reported with its line number and never written over.
+
+Tamper evidence: each answer carries `prev`, the SHA-256 of the answer before it
+(the first, of its case's reference), and numbers run 1, 2, 3...: a line that
+was changed, removed, repeated or moved, or a log swapped between cases, breaks
+the chain at that line (`chain_problem`). Logs written before the chain have no
+`prev` and are read as they are.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import errno
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -54,14 +65,83 @@ def _complete(data: bytes) -> bytes:
     return data[: data.rfind(b"\n") + 1]
 
 
+def _whole_tail(path: Path, data: bytes, codec: Codec) -> bool:
+    """True when the bytes after the last newline are a whole answer that only lost
+    its newline (kept), False when they are a write cut short (or nothing)."""
+    tail = data[data.rfind(b"\n") + 1 :]
+    if not tail.strip():
+        return False
+    try:
+        decode_row(path, 0, tail, codec)
+    except DamagedFileError:
+        return False
+    return True
+
+
+def _readable(path: Path, data: bytes, codec: Codec) -> bytes:
+    """The part of `data` that holds whole answers, ending with a newline."""
+    if _whole_tail(path, data, codec):
+        return data + b"\n"
+    return _complete(data)
+
+
 def read_log(path: Path, codec: Codec = PLAIN) -> list[dict[str, Any]]:
     """Every answer in the log, in the order kept; [] when there is none yet."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return []
-    lines = _complete(data).splitlines()
+    lines = _readable(path, data, codec).splitlines()
     return [decode_row(path, n, line, codec) for n, line in enumerate(lines, 1) if line]
+
+
+def ref_of(path: Path) -> str:
+    """The case reference a log belongs to, from its name."""
+    return path.name.removesuffix(SUFFIX)
+
+
+def digest(row: dict[str, Any]) -> str:
+    """The SHA-256 of an answer as kept (its canonical JSON)."""
+    text = json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def genesis(ref: str) -> str:
+    """What the first answer of a case's log points back to."""
+    return hashlib.sha256(f"reunify-log:{ref}".encode()).hexdigest()
+
+
+def chained(rows: list[dict[str, Any]], ref: str) -> list[dict[str, Any]]:
+    """The rows with `prev` set afresh, each pointing at the one before."""
+    out: list[dict[str, Any]] = []
+    prev = genesis(ref)
+    for row in rows:
+        row = {**row, "prev": prev}
+        out.append(row)
+        prev = digest(row)
+    return out
+
+
+def chain_problem(rows: list[dict[str, Any]], ref: str) -> str | None:
+    """The first line where the log breaks its chain or its numbering, or None."""
+    expected, seq, linked = genesis(ref), 0, False
+    for number, row in enumerate(rows, 1):
+        if row["seq"] != seq + 1:
+            return (
+                f"line {number} is answer {row['seq']} where {seq + 1} was expected "
+                "(a line was removed, repeated or moved)"
+            )
+        if "prev" in row:
+            linked = True
+            if row["prev"] != expected:
+                return (
+                    f"line {number} does not follow the line before it (a line was changed, "
+                    "removed or moved, or the log belongs to another case)"
+                )
+        elif linked:
+            return f"line {number} has no link to the line before it (written by another tool)"
+        expected, seq = digest(row), row["seq"]
+    return None
 
 
 class LogCache:
@@ -86,13 +166,16 @@ class LogCache:
         if info.st_size > size:
             with path.open("rb") as handle:
                 handle.seek(size)
-                data = _complete(handle.read(info.st_size - size))
+                data = _readable(path, handle.read(info.st_size - size), codec)
             first = len(rows) + 1
             rows = rows + [
                 decode_row(path, n, line, codec)
                 for n, line in enumerate(data.splitlines(), first)
                 if line
             ]
+            # a whole last line that lost its newline counts one byte more than is on
+            # disk: the next append writes that newline back, and until then the log
+            # reads as shrunk and is read again
             size += len(data)
             self._seen[path] = (inode, size, rows)
         return list(rows)
@@ -111,29 +194,43 @@ def _read_all(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte, however many calls that takes (a full disk can take some)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, "the disk is full")
+        view = view[written:]
+
+
 def append(path: Path, row: dict[str, Any], codec: Codec = PLAIN) -> int:
-    """Add one answer and sync it; its `seq` (one more than the last) is returned.
-    The caller holds the database's lock."""
+    """Add one answer and sync it; its `seq` (one more than the last) is returned
+    only once the whole line is on disk. The caller holds the database's lock."""
     created = not path.exists()
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        data = b""
         size = os.fstat(fd).st_size
-        if size:
-            data = _read_all(fd, size)
-            kept = _complete(data)
-            if len(kept) != size:
-                os.ftruncate(fd, len(kept))  # an append cut short by a crash
-            data = kept
-        lines = data.splitlines()
+        data = _read_all(fd, size) if size else b""
+        kept = _readable(path, data, codec)
+        lines = kept.splitlines()
         last = decode_row(path, len(lines), lines[-1], codec) if lines else None
         seq = (last["seq"] if last else 0) + 1
-        os.lseek(fd, len(data), os.SEEK_SET)
+        prev = digest(last) if last is not None else genesis(ref_of(path))
+        line = encode_row({**row, "seq": seq, "prev": prev}, codec, path.name)
+        if kept.startswith(data):  # a lost newline is written back; a cut write is cut off
+            start = len(data)
+            line = kept[len(data) :] + line
+        else:
+            start = len(kept)
         try:
-            os.write(fd, encode_row({**row, "seq": seq}, codec, path.name))
+            if start != size:
+                os.ftruncate(fd, start)
+            os.lseek(fd, start, os.SEEK_SET)
+            _write_all(fd, line)
             os.fsync(fd)
         except OSError:
-            os.ftruncate(fd, len(data))  # not saved: leave the log as it was
+            os.ftruncate(fd, start)  # not saved: the log is as it was
             raise
     finally:
         os.close(fd)
@@ -143,7 +240,8 @@ def append(path: Path, row: dict[str, Any], codec: Codec = PLAIN) -> int:
 
 
 def write_log(path: Path, rows: list[dict[str, Any]], codec: Codec = PLAIN) -> None:
-    """Replace a whole log at once (migration, restore, encryption)."""
+    """Replace a whole log at once (migration, restore, encryption), keeping each
+    row's link as it is (a log copied whole keeps its chain)."""
     write_atomic(path, b"".join(encode_row(row, codec, path.name) for row in rows))
 
 

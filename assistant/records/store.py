@@ -13,7 +13,6 @@ adds an event and never overwrites the earlier one.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
