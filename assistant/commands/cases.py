@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,7 +66,8 @@ def cmd_cases(args: argparse.Namespace) -> int:
     for row in rows:
         demo = "  (fictional demo)" if row.demo else ""
         archived = f"  (archived {row.archived_at[:10]})" if row.archived_at else ""
-        print(f"{row.ref:<34} created {row.created_at[:10]} by {row.created_by}{demo}{archived}")
+        by = printable(row.created_by).replace("\n", " ")
+        print(f"{row.ref:<34} created {row.created_at[:10]} by {by}{demo}{archived}")
     return 0
 
 
@@ -114,7 +116,11 @@ def cmd_case_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_case_audit(args: argparse.Namespace) -> int:
-    rows = open_store(args).audit(args.ref)
+    store = open_store(args)
+    rows = store.audit(args.ref)
+    problem = store.log_problem(args.ref)
+    if problem:
+        print(f"reunify: warning: case {args.ref}: {printable(problem)}", file=sys.stderr)
     if args.json:
         print(json.dumps([row.__dict__ for row in rows], indent=2, ensure_ascii=False))
         return 0
@@ -127,7 +133,8 @@ def cmd_case_audit(args: argparse.Namespace) -> int:
     for row in rows:
         flow = flows.get(row.flow_id)
         label, value = describe(flow, row.step, row.value, row.skipped)
-        line = f"#{row.seq} {row.at} {row.who} · {printable(row.flow_title)} · {label}: {value}"
+        who = printable(row.who)
+        line = f"#{row.seq} {row.at} {who} · {printable(row.flow_title)} · {label}: {value}"
         if row.changed:
             before = describe(flow, row.step, row.replaced, row.replaced_skipped)[1]
             line += f"  [changed; was: {before}]"

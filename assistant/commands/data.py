@@ -29,6 +29,28 @@ def add_commands(commands: Any, case_commands: Any) -> None:
         "encrypt", help="encrypt the database with a passphrase (asked twice, never stored)"
     )
     encrypt.set_defaults(func=cmd_encrypt)
+    check = commands.add_parser(
+        "check", help="read and verify every case, answer log and backup (changes nothing)"
+    )
+    check.set_defaults(func=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from assistant.records.check import check_database
+    from assistant.text import printable
+
+    store = open_store(args)
+    report = check_database(store.root, store.codec)
+    for problem in report.problems:
+        print(printable(problem))
+    if report.problems:
+        print(f"{len(report.problems)} problem(s) found; nothing was changed.")
+        return 1
+    print(
+        f"Checked {report.cases} case(s) and {report.backups} backup(s) in {store.root}: "
+        "every file reads, every answer log is whole and in order."
+    )
+    return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

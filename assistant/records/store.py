@@ -86,6 +86,17 @@ def check_index(path: Path, document: dict[str, Any]) -> None:
             raise DamagedFileError(path, "a case row of another shape")
 
 
+def check_case_ref(path: Path, document: dict[str, Any]) -> None:
+    """A case file holds the case its name says (a swapped file would show another
+    child's answers under this reference); else the file is damaged."""
+    for row in document.get("meta", {}).values():
+        ref = row.get("ref") if isinstance(row, dict) else None
+        if ref is not None and ref != path.stem:
+            raise DamagedFileError(
+                path, f"it holds case {str(ref)[:40]!r}, not {path.stem!r} (a file was swapped)"
+            )
+
+
 class Store(CaseKeeping):
     """Cases, sessions and answers in one database folder.
 
@@ -186,6 +197,8 @@ class Store(CaseKeeping):
             document = read_document(path, self.codec)
             if path == self.index_path and document:
                 check_index(path, document)
+            elif document and path.parent == self.root / "cases":
+                check_case_ref(path, document)
             return document
         except DamagedFileError as exc:
             raise StoreError(self._damaged(exc)) from None
@@ -419,6 +432,11 @@ class Store(CaseKeeping):
         titles = {s.id: s.flow_title for s in sessions}
         flow_ids = {s.id: s.flow_id for s in sessions}
         return audit_rows(self.answers_by_session(ref), titles, flow_ids)
+
+    def log_problem(self, ref: str) -> str | None:
+        """Where the case's answer log breaks its chain or numbering (its first bad
+        line), or None: a sign that the file was changed outside Reunify."""
+        return answer_log.chain_problem(self._log(ref), ref)
 
     def answers(self, ref: str, session_id: str) -> list[StoredAnswer]:
         """Every answer event of a session, oldest first."""
