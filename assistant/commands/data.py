@@ -4,10 +4,12 @@ and encryption."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 from assistant.commands.common import (
+    EXIT_USAGE,
     PassphraseError,
     UserError,
     db_root,
@@ -19,11 +21,18 @@ from assistant.commands.common import (
 def add_commands(commands: Any, case_commands: Any) -> None:
     """`backup`, `restore` and `encrypt`."""
     backup = commands.add_parser("backup", help="back the database up now (prints where)")
+    backup.add_argument(
+        "--keep", type=int, metavar="N", help="keep the newest N backups made on request (10)"
+    )
     backup.set_defaults(func=cmd_backup)
     restore = commands.add_parser(
         "restore", help="put a backup back (the current state is backed up first)"
     )
     restore.add_argument("file", type=Path, help="a backup file (see 'reunify backup')")
+    restore.add_argument("--case", metavar="REF", help="put back only this case")
+    restore.add_argument(
+        "--yes", action="store_true", help="restore even though newer answers would be lost"
+    )
     restore.set_defaults(func=cmd_restore)
     encrypt = commands.add_parser(
         "encrypt", help="encrypt the database with a passphrase (asked twice, never stored)"
@@ -54,17 +63,27 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    path = open_store(args).backup("manual")
+    if args.keep is not None and args.keep < 1:
+        raise UserError("--keep needs a number of backups, 1 or more", EXIT_USAGE)
+    path = open_store(args).backup("manual", keep=args.keep)
     print(f"Backed up to {path}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from assistant.records.backups import BackupError, restore
+    from assistant.records.backups import BackupError
     from assistant.records.keys import is_encrypted, unlock
+    from assistant.records.locks import write_lock
+    from assistant.records.model import CaseRefError, check_ref
+    from assistant.records.restore import carry_out, finish, plan
     from assistant.records.storage import PLAIN, Codec
 
     root = db_root(args)
+    if args.case is not None:
+        try:
+            check_ref(args.case)
+        except CaseRefError as exc:
+            raise UserError(str(exc), EXIT_USAGE) from None
     codec: Codec = PLAIN
     if is_encrypted(root):
         from assistant.records.crypto import CryptoError
@@ -73,12 +92,31 @@ def cmd_restore(args: argparse.Namespace) -> int:
             codec = unlock(root, read_passphrase())
         except (CryptoError, PassphraseError) as exc:
             raise UserError(str(exc)) from None
-    try:
-        info = restore(root, args.file, codec)
-    except BackupError as exc:
-        raise UserError(f"{exc}; nothing was changed") from None
-    print(f"Restored {info.cases} case file(s) from {args.file} (made {info.created_at}).")
+    with write_lock(root):
+        finish(root)  # a restore cut short before is completed (or dropped) first
+        try:
+            chosen = plan(root, args.file, codec, args.case)
+        except BackupError as exc:
+            raise UserError(f"{exc}; nothing was changed") from None
+        what = f"case {args.case}" if args.case else f"{chosen.backup.cases} case file(s)"
+        if chosen.losses:
+            print(f"Restoring {args.file} (made {chosen.backup.created_at}) would lose:")
+            for loss in chosen.losses:
+                print(f"  {loss}")
+            if not args.yes and not _confirmed("Restore anyway, losing these? [y/N] "):
+                raise UserError("nothing was changed (add --yes to restore anyway)")
+        before = carry_out(root, chosen, codec)
+    print(f"Restored {what} from {args.file} (made {chosen.backup.created_at}).")
+    if before is not None:
+        print(f"What was there before is kept in {before}.")
     return 0
+
+
+def _confirmed(question: str) -> bool:
+    """A yes from a person at a terminal; never from a script without --yes."""
+    if not sys.stdin.isatty():
+        return False
+    return input(question).strip().casefold() in ("y", "yes")
 
 
 def cmd_encrypt(args: argparse.Namespace) -> int:

@@ -2,13 +2,22 @@
 
 A backup is one file in `<database>/backups/`, 0600, holding every document of
 the database (the index and each case) with the schema version; it is sealed
-like the rest when the database is encrypted. Restoring checks the backup
-completely before anything is written, and backs the current state up first.
+like the rest when the database is encrypted. Each backup is read back and
+checked as soon as it is written: one that could not be restored is an error,
+never a success.
+
+Backups are numbered (`000012-20261201-093000-manual.json`): the number, kept in
+the names in the database's own folder, orders them, never the file times or
+the clock, so a clock that was once wrong cannot stop automatic backups.
+Rotation keeps the newest few of each kind and never deletes the backup just
+made; backups made before a restore, a migration or encryption are never
+rotated away. Restoring is in `assistant.records.restore`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,6 +37,11 @@ from assistant.records.storage import (
 FORMAT = "reunify-backup"
 #: automatic backups kept (the oldest go first)
 KEEP_AUTOMATIC = 5
+#: backups made on request kept by default (`reunify backup --keep N`)
+KEEP_MANUAL = 10
+#: what rotates, by the reason in a backup's name
+ROTATING = {"auto": KEEP_AUTOMATIC, "manual": KEEP_MANUAL}
+NAME = re.compile(r"(\d{6})-(\d{8}-\d{6})-([a-z0-9-]+?)(?:-\d+)?\.json")
 #: an automatic backup is made when the newest backup is older than this
 AUTOMATIC_EVERY = timedelta(hours=24)
 
@@ -79,8 +93,33 @@ def write_all(root: Path, documents: Documents, codec: Codec = PLAIN) -> None:
             write_atomic(target, codec.encode(dumps(document), target.name))
 
 
-def make_backup(root: Path, codec: Codec, reason: str, stamp: datetime | None = None) -> Path:
-    """Write a backup of the database now; `DamagedFileError` if a file is damaged."""
+def number_of(path: Path) -> int:
+    """A backup's number (0 for one named before backups were numbered)."""
+    match = NAME.fullmatch(path.name)
+    return int(match.group(1)) if match else 0
+
+
+def reason_of(path: Path) -> str:
+    match = NAME.fullmatch(path.name)
+    return match.group(3) if match else ""
+
+
+def made_at(path: Path) -> datetime | None:
+    """When a numbered backup was made (local time, from its name)."""
+    match = NAME.fullmatch(path.name)
+    return datetime.strptime(match.group(2), "%Y%m%d-%H%M%S") if match else None
+
+
+def make_backup(
+    root: Path,
+    codec: Codec,
+    reason: str,
+    stamp: datetime | None = None,
+    keep: int | None = None,
+) -> Path:
+    """Write a backup of the database now, read it back, then rotate old ones of the
+    same kind (`keep`: how many; default by kind). `DamagedFileError` if a file is
+    damaged; `BackupError` if the backup just written cannot be read back."""
     when = (stamp or datetime.now().astimezone()).replace(microsecond=0)
     documents = read_all(root, codec)
     bundle = {
@@ -93,14 +132,28 @@ def make_backup(root: Path, codec: Codec, reason: str, stamp: datetime | None = 
     }
     folder = backup_dir(root)
     folder.mkdir(mode=0o700, exist_ok=True)
-    name = f"{when.strftime('%Y%m%d-%H%M%S')}-{reason}.json"
-    path = folder / name
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"{when.strftime('%Y%m%d-%H%M%S')}-{reason}-{n}.json"
+    number = max((number_of(p) for p in backups(root)), default=0) + 1
+    path = folder / f"{number:06d}-{when.strftime('%Y%m%d-%H%M%S')}-{reason}.json"
     write_atomic(path, codec.encode(dumps(bundle), "backup"))
+    try:
+        _, written = load_backup(path, codec)
+        if sorted(written) != sorted(documents):
+            raise BackupError(f"{path} holds other files than were backed up")
+    except BackupError as exc:
+        path.unlink(missing_ok=True)
+        raise BackupError(f"the backup could not be read back, so it was removed: {exc}") from None
+    rotate(root, reason, keep, protect=path)
     return path
+
+
+def rotate(root: Path, reason: str, keep: int | None = None, protect: Path | None = None) -> None:
+    """Keep the newest `keep` backups of this kind (never `protect`)."""
+    limit = keep if keep is not None else ROTATING.get(reason)
+    if limit is None:
+        return
+    same = [p for p in backups(root) if reason_of(p) == reason and p != protect]
+    for old in same[max(limit - (1 if protect else 0), 0) :]:
+        old.unlink(missing_ok=True)
 
 
 def load_backup(path: Path, codec: Codec = PLAIN) -> tuple[Backup, Documents]:
@@ -145,9 +198,11 @@ def _safe_name(name: Any) -> bool:
 
 
 def backups(root: Path) -> list[Path]:
-    """Backup files, newest first."""
+    """Backup files, newest first (by number, then name)."""
     folder = backup_dir(root)
-    return sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.json"), key=lambda p: (number_of(p), p.name), reverse=True)
 
 
 def newest_good_backup(root: Path, codec: Codec = PLAIN) -> Path | None:
@@ -166,26 +221,9 @@ def automatic_backup(root: Path, codec: Codec, now: datetime | None = None) -> P
     if not database_files(root):
         return None
     newest = backups(root)
-    if newest:
-        age = now.timestamp() - newest[0].stat().st_mtime
-        if age < AUTOMATIC_EVERY.total_seconds():
-            return None
-    path = make_backup(root, codec, "auto", now)
-    automatic = [p for p in backups(root) if "-auto" in p.name]
-    for old in automatic[KEEP_AUTOMATIC:]:
-        old.unlink(missing_ok=True)
-    return path
-
-
-def restore(root: Path, path: Path, codec: Codec = PLAIN) -> Backup:
-    """Put a backup's documents back. The backup is checked first; the current state
-    is backed up first when it can be read, and damaged files are kept aside."""
-    info, documents = load_backup(path, codec)
-    try:
-        make_backup(root, codec, "before-restore")
-    except DamagedFileError:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        for current in database_files(root):
-            current.rename(current.with_name(f"{current.name}.damaged-{stamp}"))
-    write_all(root, documents, codec)
-    return info
+    when = made_at(newest[0]) if newest else None
+    if when is not None:
+        age = now.replace(tzinfo=None) - when
+        if timedelta(0) <= age < AUTOMATIC_EVERY:
+            return None  # a newest backup "from the future" (a wrong clock) does not count
+    return make_backup(root, codec, "auto", now)

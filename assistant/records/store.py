@@ -25,6 +25,7 @@ from tinydb import Query, TinyDB
 from assistant.records import answer_log
 from assistant.records.answer_log import log_path
 from assistant.records.backups import (
+    BackupError,
     automatic_backup,
     make_backup,
     newest_good_backup,
@@ -34,6 +35,7 @@ from assistant.records.backups import (
 from assistant.records.case_keeping import CaseKeeping
 from assistant.records.events import AnswerEvent
 from assistant.records.keys import finish_encryption, is_encrypted, unlock
+from assistant.records.locks import write_lock
 from assistant.records.migrations import SCHEMA_VERSION, migrate, schema_version
 from assistant.records.model import (
     AuditRow,
@@ -49,12 +51,15 @@ from assistant.records.model import (
     now,
 )
 from assistant.records.permissions import DIR_MODE, is_database, tighten_permissions
+from assistant.records.restore import finish as finish_restore
 from assistant.records.storage import (
     PLAIN,
     AtomicJSONStorage,
     Codec,
     DamagedFileError,
+    dumps,
     read_document,
+    write_atomic,
 )
 
 __all__ = [
@@ -133,6 +138,10 @@ class Store(CaseKeeping):
             raise StoreError(f"cannot use {self.root} as the database folder: {exc}") from None
         self.warnings = tighten_permissions(self.root)
         self.codec = self._codec(passphrase)
+        with self._lock(True):
+            if finish_restore(self.root):
+                self.warnings.append("a restore that was cut short has been completed")
+            self._rebuild_index_if_missing()
         self._check_schema()
 
     @property
@@ -173,6 +182,37 @@ class Store(CaseKeeping):
         if version < SCHEMA_VERSION:
             self._migrate(version)
 
+    def _rebuild_index_if_missing(self) -> None:
+        """A deleted index would hide every case: rebuild it from the case files."""
+        if self.index_path.exists():
+            return
+        files = sorted((self.root / "cases").glob("*.json"))
+        if not files:
+            return
+        cases: dict[str, Any] = {}
+        version = SCHEMA_VERSION
+        for number, path in enumerate(files, 1):
+            try:
+                document = read_document(path, self.codec) or {}
+            except DamagedFileError:
+                continue  # named when the case is opened
+            meta: dict[str, Any] = next(iter(document.get("meta", {}).values()), {})
+            version = int(meta.get("schema_version", version))
+            sessions = sorted(document.get("sessions", {}).values(), key=lambda s: s["started_at"])
+            first = sessions[0] if sessions else {}
+            cases[str(number)] = {
+                "ref": path.stem,
+                "created_at": first.get("started_at") or now(),
+                "created_by": first.get("started_by") or "unknown (index rebuilt)",
+                "demo": False,
+                "archived_at": None,
+            }
+        index = {"meta": {"1": {"schema_version": version}}, "cases": cases}
+        write_atomic(self.index_path, self.codec.encode(dumps(index), self.index_path.name))
+        self.warnings.append(
+            f"the index of cases was missing: it was rebuilt from {len(cases)} case file(s)"
+        )
+
     def _migrate(self, version: int) -> None:
         """Bring every file up to the current schema, after a backup of them as they were."""
         with self._lock(True):
@@ -185,11 +225,17 @@ class Store(CaseKeeping):
 
     def _damaged(self, exc: DamagedFileError) -> str:
         good = newest_good_backup(self.root, self.codec)
-        where = (
-            f"the newest good backup is {good} (reunify restore {good})"
-            if good
-            else "there is no backup to restore"
-        )
+        path = Path(exc.path)
+        ref = path.name.removesuffix(".answers.jsonl").removesuffix(".json")
+        if not good:
+            where = "there is no backup to restore"
+        elif path.parent.name == "cases":
+            where = (
+                f"restore just this case from the newest good backup: "
+                f"reunify restore {good} --case {ref}"
+            )
+        else:
+            where = f"the newest good backup is {good} (reunify restore {good})"
         return f"{exc}; {where}"
 
     def _read(self, path: Path) -> dict[str, Any] | None:
@@ -229,9 +275,7 @@ class Store(CaseKeeping):
         if not write:
             yield
             return
-        # filelock: flock on POSIX, msvcrt locking on Windows (a maintained library
-        # instead of a POSIX-only call); one lock object per write, not re-entrant
-        with FileLock(self.root / ".lock", mode=0o600, thread_local=False):
+        with write_lock(self.root):
             yield
 
     def claim_for_app(self) -> bool:
@@ -247,12 +291,14 @@ class Store(CaseKeeping):
         return True
 
     # -- backups -----------------------------------------------------------
-    def backup(self, reason: str = "manual") -> Path:
+    def backup(self, reason: str = "manual", keep: int | None = None) -> Path:
         with self._lock(True):
             try:
-                return make_backup(self.root, self.codec, reason)
+                return make_backup(self.root, self.codec, reason, keep=keep)
             except DamagedFileError as exc:
                 raise StoreError(self._damaged(exc)) from None
+            except BackupError as exc:
+                raise StoreError(f"backup failed: {exc}") from None
 
     def automatic_backup(self) -> Path | None:
         if self.read_only:
@@ -260,7 +306,7 @@ class Store(CaseKeeping):
         with self._lock(True):
             try:
                 return automatic_backup(self.root, self.codec)
-            except DamagedFileError:
+            except (DamagedFileError, BackupError):
                 return None  # a damaged file is reported where it is used
 
     # -- cases -----------------------------------------------------------
