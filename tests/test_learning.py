@@ -10,6 +10,7 @@ import pytest
 
 from assistant.casework.learning import (
     QUIZ_ID,
+    NotClassifiedYet,
     Question,
     QuizProgress,
     compare,
@@ -110,12 +111,16 @@ def test_wrong_classification_feedback_names_the_rows_that_differ(tmp_path: Path
 
 
 def test_model_answers_agree_with_the_engine_or_say_why() -> None:
-    """Each model level is the table's, or its reasoning names the override."""
+    """Each model level is Reunify's reading of the table, or its reasoning names the
+    override; each model row is the reading of the model's own factors, protective
+    factors naming the risks they reduce (classify contract v2; Stage 2, Task 1,
+    strengths vs protective factors), so a learner who records the model's answers
+    sees no row differ."""
     for case in PRACTICE.values():
         m = case.model
         data = {
             "assessed_on": "2026-11-23",
-            "factors": dict(m.factors),
+            "factors": m.factor_input(),
             "capacity_to_change": m.capacity_to_change,
             "wishes": {"parents": m.wishes_parents, "child": m.wishes_child},
         }
@@ -123,8 +128,46 @@ def test_model_answers_agree_with_the_engine_or_say_why() -> None:
             result = classify(data)
         except Exception:  # an input the engine refuses is a content bug
             raise AssertionError(case.id) from None
+        assert result["rows"] == m.rows, case.id
+        assert "protective_factors.mitigates" not in result["gaps"], case.id
         if result["suggested"] != m.level:
             assert "overrid" in m.reasoning.lower() or "grave" in m.reasoning.lower(), case.id
+
+
+def test_the_model_answer_stays_hidden_until_the_learner_has_classified(tmp_path: Path) -> None:
+    """Issue 15 (NSPCC framework, Stage 2, Task 1: each person classifies on their own
+    before views are compared): no model answer before the learner has recorded a
+    decision for the practice case; a started classification session is not enough.
+    The refusal says what to do first."""
+    case = PRACTICE["practice-methadone-dad"]
+    store = Store(tmp_path / "learning")
+    store.create_case(case.ref)
+    with pytest.raises(NotClassifiedYet) as refused:
+        compare(store, LIBRARY, case)
+    said = str(refused.value)
+    assert "Record your own level first" in said and "Classifying risk" in said
+    assert case.model.level not in said.lower() and "reasoning" not in said
+    store.start_session(case.ref, "risk-classification", "Classifying risk")
+    with pytest.raises(NotClassifiedYet):
+        compare(store, LIBRARY, case)
+    store.record_decision(case.ref, {"level": "medium", "reason": "mine", "suggested": None})
+    assert "matches the model answer MEDIUM" in comparison_text(compare(store, LIBRARY, case))
+
+
+def test_the_comparison_names_factors_and_answers_by_label(tmp_path: Path) -> None:
+    """Issue 15: internal ids never reach a person; the factors to look at again show
+    factor names and option labels, and which risk a protective factor reduces
+    (Stage 2, Task 1, strengths vs protective factors)."""
+    case = PRACTICE["practice-methadone-dad"]
+    store = Store(tmp_path / "learning")
+    store.create_case(case.ref)
+    store.record_decision(case.ref, {"level": "low", "reason": "mine", "suggested": None})
+    text = comparison_text(compare(store, LIBRARY, case))
+    factors = text.split("## Factors to look at again")[1].split("## The reasoning")[0]
+    assert "- Alcohol or drug misuse: model being addressed, yours not recorded" in factors
+    assert "Supportive extended family: model present; reduces: Alcohol or drug misuse" in factors
+    assert "_" not in factors
+    assert "Reunify's reading of the framework's table" in text
 
 
 async def test_a_practice_case_and_a_quiz_round_from_the_home_screen(tmp_path: Path) -> None:
@@ -148,6 +191,13 @@ async def test_a_practice_case_and_a_quiz_round_from_the_home_screen(tmp_path: P
         await pilot.pause()
         practice = pilot.app.screen
         assert isinstance(practice, PracticeScreen)
+        await pilot.press("m")  # before any level is recorded: refused, with what to do
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, FeedbackScreen)
+        assert "Record your own level first" in pilot.app.screen.markdown
+        assert "## The reasoning" not in pilot.app.screen.markdown
+        await pilot.press("escape")
+        await pilot.pause()
         listing = practice.query_one("#practice-flows")
         listing.highlighted = next(
             i for i in range(listing.option_count)

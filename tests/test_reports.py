@@ -1,5 +1,7 @@
 """Documents for the child's file (issue 9): built only from what was recorded,
-gaps marked, recorded words escaped in every format, exports private and safe."""
+gaps marked, recorded words escaped in every format, exports private and safe.
+Issue 15: the suggestion is Reunify's reading of the framework's table, may be
+missing (said in words), and only an agreed decision is the case's level."""
 
 from __future__ import annotations
 
@@ -65,7 +67,10 @@ def test_recorded_answers_appear_and_missing_ones_are_marked_gaps(case: Store) -
     text = render(report, "txt")
     assert "5 to 10 years" in text
     assert f"[{GAP.upper()}]" in text and "(Building the analytical case history" in text
-    assert "Suggested by the framework's table: " in text
+    # only the child's age: no level, said in words, with what to record next (issue 15)
+    assert "Reunify's reading of the framework's table: Not enough recorded to suggest" in text
+    assert "Record next: the risk factors" in text
+    assert "Risk factors: not known yet" in text and "None" not in text
 
 
 def test_markup_in_answers_is_escaped_in_markdown_and_html(case: Store) -> None:
@@ -203,3 +208,65 @@ async def test_export_from_the_case_screen_with_preview_and_confirmation(
         assert "Saved" in str(screen.query_one("#export-status").render())
     assert "REUNIFICATION" in target.read_text().upper()
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def _decisions_report(store: Store, special: str) -> str:
+    sections = [{"title": "Level", "cite": "Stage 2", "items": [{"special": special}]}]
+    return render(build_report(store, LIBRARY, "C-1", definition(sections=sections)), "txt")
+
+
+def test_documents_call_the_suggestion_reunifys_reading(case: Store) -> None:
+    """Issue 15 (NSPCC framework, Stage 2, Task 1: the table is not to be used in an
+    overly prescriptive way and gives no formula for combining rows): every document
+    calls the engine's suggestion Reunify's reading of the framework's table, never
+    'the table says' or 'the table suggests'."""
+    for name, report in load_definitions(content_dir()).items():
+        words = " ".join([report.intro] + [s.note for s in report.sections]).lower()
+        for wrong in ("the table says", "the table suggests", "the table's reading"):
+            assert wrong not in words, (name, wrong)
+        if report.plain:
+            continue
+        text = render(build_report(case, LIBRARY, "C-1", report), "txt")
+        assert "table suggest" not in text.lower() and "by the framework's table" not in text
+        if any(i.special == "classification" for s in report.sections for i in s.items):
+            assert "Reunify's reading of the framework's table: " in text, name
+
+
+def test_the_decision_is_the_agreed_level_and_a_newer_own_view_is_shown_as_theirs(
+    case: Store,
+) -> None:
+    """Issue 15 (Stage 2, Task 1: classify independently, then agree): a report's
+    decision is the latest agreed level (a round's, or one agreed with a manager); a
+    practitioner's own view is shown as theirs, never as the decision."""
+    case.record_decision("C-1", {"level": "severe", "reason": "My own view.", "suggested": None})
+    text = _decisions_report(case, "decision")
+    assert "[NOT YET RECORDED] the agreed level" in text
+    assert "Latest view, not yet agreed: ●●●● SEVERE" in text and "Level agreed" not in text
+    case.record_decision(
+        "C-1",
+        {"level": "high", "reason": "We agreed high.", "suggested": "severe",
+         "agreed_with": "T. Manager"},
+    )  # fmt: skip
+    text = _decisions_report(case, "decision")
+    assert "Level agreed: ●●●○ HIGH" in text and "agreed with T. Manager" in text
+    assert "Reunify's reading of the framework's table at the time: ●●●● SEVERE" in text
+    assert "Latest view" not in text
+    case.record_decision("C-1", {"level": "medium", "reason": "Later view.", "suggested": None})
+    text = _decisions_report(case, "decision")
+    assert "Level agreed: ●●●○ HIGH" in text
+    assert "Latest view, not yet agreed: ●●○○ MEDIUM" in text
+    assert "then: no level (not enough was recorded then)" in text
+
+
+def test_the_timeline_reads_a_missing_level_in_words(case: Store) -> None:
+    """Issue 15 (classify contract v2): with too little recorded the suggestion and
+    the level held may be null; a report says so in words and never prints None."""
+    case.record_decision(
+        "C-1",
+        {"level": "high", "reason": "Agreed.", "suggested": None, "round": "r1",
+         "agreed_by": "Panel", "trajectory": {"held_at": None, "step_down_on": None,
+         "escalate_to": None, "can_close": False, "reclassify_by": "2027-06-01"}},
+    )  # fmt: skip
+    text = _decisions_report(case, "timeline")
+    assert "no level held yet" in text and "reclassify by 2027-06-01" in text
+    assert "agreed by Panel in a round" in text and "None" not in text

@@ -45,6 +45,16 @@ class Miss(BaseModel):
     cite: str
 
 
+class Protection(BaseModel):
+    """A protective factor in a model answer with the risks it reduces (classify
+    contract version 2; NSPCC framework, Stage 2, Task 1, 'strengths vs protective
+    factors'). An empty `mitigates` is a strength that reduces none of them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    status: Literal["present", "absent", "unknown"]
+    mitigates: tuple[str, ...] = ()
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     level: LEVEL
@@ -53,8 +63,16 @@ class Model(BaseModel):
     wishes_parents: str
     wishes_child: str
     reasoning: str
-    factors: dict[str, str] = {}
+    #: factor id -> status, or for a protective factor {status, mitigates}
+    factors: dict[str, str | Protection] = {}
     misses: tuple[Miss, ...] = ()
+
+    def factor_input(self) -> dict[str, Any]:
+        """The factors as the classifier's input takes them."""
+        return {
+            fid: value if isinstance(value, str) else value.model_dump(mode="json")
+            for fid, value in self.factors.items()
+        }
 
     @model_validator(mode="after")
     def _four_rows(self) -> Model:
@@ -159,38 +177,75 @@ class RowResult:
 class Comparison:
     case: PracticeCase
     rows: list[RowResult]
-    learner_level: str | None
-    level_from: str  # "your decision" or "the table, from your answers"
-    missed_factors: list[tuple[str, str, str | None]]  # factor id, model status, learner's
+    learner_level: str
+    #: factor id, the model's value, the learner's (None when not recorded)
+    missed_factors: list[tuple[str, Any, Any]]
 
     @property
     def rows_that_differ(self) -> list[str]:
         return [r.row for r in self.rows if r.differs]
 
 
+class NotClassifiedYet(LearningError):
+    """The learner has not recorded a level for the practice case: the model answer
+    stays hidden (the framework asks for an independent classification before views
+    are compared, Stage 2, Task 1)."""
+
+
+def first_classify(library: Any) -> str:
+    """What to do before the model answer can be seen."""
+    flow = library.flows.get("risk-classification") if library is not None else None
+    title = flow.title if flow is not None else "risk classification"
+    return (
+        "Record your own level first: choose the flow "
+        f"'{title}' in this practice case, work through it and record your decision. "
+        "Then press m to compare with the model answer. The model answer stays hidden "
+        "until you have classified the case yourself, as the framework asks each person "
+        "to classify independently before comparing views (Stage 2, Task 1)."
+    )
+
+
+def _status(value: Any) -> Any:
+    return value.get("status") if isinstance(value, dict) else value
+
+
+def _same(model: Any, learner: Any) -> bool:
+    """A factor recorded as the model has it: the same status and, for a present
+    protective factor, the same risks named as reduced."""
+    want = model if isinstance(model, str) else model.model_dump(mode="json")
+    if _status(want) != _status(learner):
+        return False
+    if isinstance(want, dict) and want.get("status") == "present":
+        got = learner.get("mitigates", []) if isinstance(learner, dict) else None
+        return got is not None and set(got) == set(want.get("mitigates", []))
+    return True
+
+
 def compare(store: Any, library: Any, case: PracticeCase) -> Comparison:
-    """The learner's recorded answers on a practice case beside its model answer."""
+    """The learner's recorded answers on a practice case beside its model answer.
+
+    Raises NotClassifiedYet until a decision (the learner's own level) is recorded
+    for the practice case: we chose a recorded decision over a finished
+    risk-classification session because the decision is the level that is compared,
+    and a session can be finished, or abandoned, without one being kept."""
     from assistant.casework.classification import classify_case
 
+    decisions = store.decisions(case.ref)
+    if not decisions:
+        raise NotClassifiedYet(first_classify(library))
+    latest = sorted(enumerate(decisions), key=lambda iv: (iv[1]["at"], iv[0]))[-1][1]
     now = classify_case(store, library, case.ref)
     learner_rows: dict[str, str] = {}
     if now.result is not None and not now.inputs.empty:
         learner_rows = {k: v for k, v in now.result.rows.as_dict().items() if v is not None}
     rows = [RowResult(row, learner_rows.get(row), case.model.rows[row]) for row in ROWS]
-    decisions = store.decisions(case.ref)
-    if decisions:
-        level, source = decisions[-1]["level"], "your decision"
-    elif learner_rows and now.result is not None:
-        level, source = now.result.suggested, "the table, from your answers"
-    else:
-        level, source = None, "nothing recorded yet"
-    recorded = now.inputs.data.get("factors", {}) if learner_rows else {}
+    recorded = now.inputs.data.get("factors", {}) if now.result is not None else {}
     missed = [
-        (factor, status, recorded.get(factor))
-        for factor, status in case.model.factors.items()
-        if recorded.get(factor) != status
+        (factor, value, recorded.get(factor))
+        for factor, value in case.model.factors.items()
+        if not _same(value, recorded.get(factor))
     ]
-    return Comparison(case, rows, level, source, missed)
+    return Comparison(case, rows, str(latest["level"]), missed)
 
 
 ROW_LABELS = {
@@ -201,29 +256,42 @@ ROW_LABELS = {
 }
 
 
+def _factor_words(value: Any, path: str) -> str:
+    from assistant.casework.inputs_text import value_words
+
+    if value is None:
+        return "not recorded"
+    if not isinstance(value, str | dict):
+        value = value.model_dump(mode="json")
+    return value_words(value, path)
+
+
 def comparison_text(result: Comparison) -> str:
-    """The feedback, as Markdown: level, rows (those that differ named), factors, misses."""
+    """The feedback, as Markdown: level, rows (those that differ named), factors, misses.
+    Factor names and answers are shown as labels, never internal ids."""
+    from assistant.casework.inputs_text import input_label
+
     model = result.case.model
-    lines = [f"# Your answer beside the model answer: {result.case.title}", ""]
-    if result.learner_level is None:
-        lines += [
-            "**Overall:** nothing recorded yet. Record the case through the flows "
-            f"first; the model answer is {model.level.upper()}.",
-            "",
-        ]
-    else:
-        verdict = "matches" if result.learner_level == model.level else "differs from"
-        lines += [
-            f"**Overall:** yours {result.learner_level.upper()} ({result.level_from}) "
-            f"{verdict} the model answer {model.level.upper()}.",
-            "",
-        ]
+    verdict = "matches" if result.learner_level == model.level else "differs from"
+    lines = [
+        f"# Your answer beside the model answer: {result.case.title}",
+        "",
+        f"**Overall:** yours {result.learner_level.upper()} (your decision) "
+        f"{verdict} the model answer {model.level.upper()}.",
+        "",
+    ]
     differ = [ROW_LABELS[r] for r in result.rows_that_differ]
     if differ:
         lines += [f"**Rows that differ:** {', '.join(differ)}.", ""]
     else:
         lines += ["**Every row matches the model answer.**", ""]
-    lines += ["| Row | Yours | Model | |", "|---|---|---|---|"]
+    lines += [
+        "Your rows are Reunify's reading of the framework's table from the answers you "
+        "recorded; the model's are the rows its author judged.",
+        "",
+        "| Row | From your answers | Model | |",
+        "|---|---|---|---|",
+    ]
     for row in result.rows:
         mark = "DIFFERS" if row.differs else "same"
         yours = (row.learner or "not recorded").upper()
@@ -231,10 +299,11 @@ def comparison_text(result: Comparison) -> str:
     lines.append("")
     if result.missed_factors:
         lines += ["## Factors to look at again", ""]
-        for factor, status, learner_status in result.missed_factors:
+        for factor, model_value, learner_value in result.missed_factors:
+            path = f"factors.{factor}"
             lines.append(
-                f"- {factor.replace('_', ' ')}: model {status.replace('_', ' ')}, "
-                f"yours {(learner_status or 'not recorded').replace('_', ' ')}"
+                f"- {input_label(path)}: model {_factor_words(model_value, path)}, "
+                f"yours {_factor_words(learner_value, path)}"
             )
         lines.append("")
     lines += ["## The reasoning", "", model.reasoning.strip(), ""]

@@ -8,6 +8,9 @@ from typing import Any
 
 from assistant.risk.labels import LEVEL_LOOK, level_label
 
+#: The levels, low to severe, and the table's four rows in its order.
+LEVELS = ("low", "medium", "high", "severe")
+ROW_NAMES = ("risk_factors", "protective_factors", "capacity_to_change", "wishes")
 #: What a report shows where nothing is recorded yet.
 GAP = "not yet recorded"
 

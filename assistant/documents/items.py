@@ -8,17 +8,18 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from assistant.documents.blocks import GAP, Report, level_word
+from assistant.documents.blocks import GAP, ROW_NAMES, Report, level_word
 from assistant.documents.describe import describe
 from assistant.flows.runner import FlowSession
 
-#: the four rows in words a child can follow (the young person's report)
-PLAIN_ROWS = {
-    "risk_factors": "Things that worry us",
-    "protective_factors": "Things that help keep you safe",
-    "capacity_to_change": "How much has really changed at home",
-    "wishes": "What you and your family want",
-}
+#: How every document names the engine's suggestion: it is our reading of the
+#: framework's table, which gives no formula for combining its rows (Stage 2, Task 1:
+#: not to be used in an overly prescriptive way).
+READING = "Reunify's reading of the framework's table"
+#: A row of the table with nothing on it recorded yet.
+ROW_NOT_KNOWN = "not known yet (nothing on this row is recorded)"
+#: A suggestion the engine could not make.
+NOT_ENOUGH = "Not enough recorded to suggest a level yet"
 
 
 class CaseRecords:
@@ -96,18 +97,33 @@ def _all(report: Report, records: CaseRecords, item: Any) -> None:
 
 
 def _classification(report: Report, records: CaseRecords, item: Any) -> None:
+    """Reunify's reading of the table now, row by row, with what is not known yet. Never
+    in a report for a child (`reports.NOT_FOR_A_CHILD`)."""
+    from assistant.casework.classification import to_record_next
     from assistant.casework.rounds import ROWS
+    from assistant.risk.explain import gap_label
 
     case = records.classification
     if case.result is None or case.inputs.empty:
-        report.add("gap", "the table's suggestion (nothing recorded feeds it yet)")
+        why = case.problem or "nothing recorded feeds it yet"
+        report.add("gap", f"{READING} ({why})")
         return
-    plain = report.definition.plain
-    label = "What the table shows" if plain else "Suggested by the framework's table"
-    report.add("field", label, level_word(case.result.suggested))
-    names = PLAIN_ROWS if plain else ROWS
-    for name, level in case.result.rows.as_dict().items():
-        report.add("field", names[name], level_word(level))
+    result = case.result
+    if result.suggested is None:
+        value = f"{NOT_ENOUGH}."
+        if nxt := to_record_next(result):
+            value += " Record next: " + "; ".join(nxt) + "."
+    else:
+        value = level_word(result.suggested)
+        if result.provisional:
+            value += " (provisional: some answers are not known yet)"
+    report.add("field", READING, value)
+    if case.reasons:
+        report.add("field", "How it was read", case.reasons[0].text)
+    for name, level in result.rows.as_dict().items():
+        report.add("field", ROWS[name], level_word(level) if level else ROW_NOT_KNOWN)
+    if result.gaps:
+        report.add("field", "Not known yet", "; ".join(gap_label(g) for g in result.gaps))
 
 
 def _ratings(report: Report, records: CaseRecords, item: Any) -> None:
@@ -128,17 +144,67 @@ def _ratings(report: Report, records: CaseRecords, item: Any) -> None:
         )
 
 
+def _reading_then(decision: dict[str, Any]) -> str:
+    suggested = decision.get("suggested")
+    return level_word(suggested) if suggested else "no level (not enough was recorded then)"
+
+
 def _decision(report: Report, records: CaseRecords, item: Any) -> None:
-    if not records.decisions:
-        report.add("gap", "the decision on the level (none recorded yet)")
+    """The agreed level (a round's, or one agreed with a manager), and a newer view of
+    the practitioner's own, shown as theirs (Stage 2, Task 1: classify, then agree)."""
+    from assistant.casework.decisions import is_agreed, latest_agreed, who_decided
+
+    agreed = latest_agreed(records.decisions)
+    if agreed is None:
+        report.add("gap", "the agreed level (none agreed in a round or with a manager yet)")
+    else:
+        report.add("field", "Level agreed", level_word(agreed["level"]))
+        report.add("field", f"{READING} at the time", _reading_then(agreed))
+        report.add("field", "Reason", agreed.get("reason") or GAP)
+        report.add(
+            "field",
+            "Agreed",
+            f"{who_decided(agreed)}; recorded by {agreed.get('who', '?')}, {agreed['at'][:10]}",
+        )
+    ordered = sorted(enumerate(records.decisions), key=lambda iv: (iv[1]["at"], iv[0]))
+    newest = ordered[-1][1] if ordered else None
+    if newest is not None and not is_agreed(newest):  # newer than any agreed level
+        report.add(
+            "field",
+            "Latest view, not yet agreed",
+            f"{level_word(newest['level'])}, the view of {newest.get('who', '?')} on "
+            f"{newest['at'][:10]} ({READING} then: {_reading_then(newest)}). "
+            f"Reason: {newest.get('reason') or GAP}",
+        )
+
+
+def _chart(report: Report, records: CaseRecords, item: Any) -> None:
+    """The chart for a child: each step with its rows as sentences (Annex 6)."""
+    chart = report.definition.chart
+    for number, step in enumerate(chart.steps, 1):
+        report.add("subheading", f"Step {number}: {step.name}")
+        for row in (*ROW_NAMES, "outcome"):
+            report.add("field", chart.rows[row], getattr(step, row))
+
+
+def _decided(report: Report, records: CaseRecords, item: Any) -> None:
+    """What was decided, told to the child: the latest agreed level as its step of the
+    chart, in the chart's sentences (Annex 6, 'Decision'), or that nothing is decided
+    yet. Never Reunify's own reading, a practitioner's own view or the adults' reasons."""
+    from assistant.casework.decisions import latest_agreed
+
+    chart = report.definition.chart
+    agreed = latest_agreed(records.decisions)
+    found = chart.step(agreed["level"]) if agreed else None
+    if agreed is None or found is None:
+        report.add("line", chart.undecided)
         return
-    latest = records.decisions[-1]
-    report.add("field", "Level decided", level_word(latest["level"]))
-    if latest.get("suggested"):
-        report.add("field", "The table suggested", level_word(latest["suggested"]))
-    report.add("field", "Reason", latest.get("reason") or GAP)
-    who = latest.get("agreed_by") or latest.get("who", "")
-    report.add("field", "Decided by", f"{who}, {latest['at'][:10]}")
+    number, step = found
+    report.add("field", chart.decided, f"Step {number} of {len(chart.steps)}: {step.name}")
+    report.add("field", chart.decided_on, agreed["at"][:10])
+    report.add("line", chart.step_says)
+    for row in (*ROW_NAMES, "outcome"):
+        report.add("field", chart.rows[row], getattr(step, row))
 
 
 def _due(report: Report, records: CaseRecords, item: Any) -> None:
@@ -169,18 +235,42 @@ def _sessions(report: Report, records: CaseRecords, item: Any) -> None:
         report.add("field", session.started_at[:10], f"{session.flow_title} ({done})")
 
 
-def _timeline(report: Report, records: CaseRecords, item: Any) -> None:
-    from assistant.casework.timeline import entries, trajectory_text
+def _trajectory_words(t: dict[str, Any] | None) -> str:
+    """The six-month rules' answer in words; a level the engine could not give reads so."""
+    if not t:
+        return "trajectory not recorded"
+    held = t.get("held_at")
+    parts = [f"held at {level_word(held)}" if held else "no level held yet"]
+    if t.get("step_down_on"):
+        parts.append(f"may step down on {t['step_down_on']}")
+    if t.get("escalate_to"):
+        parts.append(f"consider {level_word(t['escalate_to'])}")
+    if t.get("can_close"):
+        parts.append("closing can be considered")
+    if t.get("reclassify_by"):
+        parts.append(f"reclassify by {t['reclassify_by']}")
+    return ", ".join(parts)
 
-    timeline = entries(records.decisions)
-    if not timeline:
+
+def _timeline(report: Report, records: CaseRecords, item: Any) -> None:
+    from assistant.casework.decisions import is_agreed, who_decided
+
+    ordered = [
+        d for _, d in sorted(enumerate(records.decisions), key=lambda iv: (iv[1]["at"], iv[0]))
+    ]
+    if not ordered:
         report.add("gap", "classifications over time (none recorded yet)")
-    for entry in timeline:
+    for decision in ordered:
+        how = (
+            who_decided(decision)
+            if is_agreed(decision)
+            else (f"the view of {decision.get('who', '?')}, not agreed")
+        )
         report.add(
             "field",
-            entry.on,
-            f"{level_word(entry.agreed)} (table {level_word(entry.suggested)}), "
-            f"by {entry.agreed_by}; {trajectory_text(entry.trajectory)}",
+            decision["at"][:10],
+            f"{level_word(decision['level'])} ({READING} then: {_reading_then(decision)}), "
+            f"{how}; {_trajectory_words(decision.get('trajectory'))}",
         )
 
 
@@ -199,4 +289,6 @@ ITEM_BUILDERS: dict[str, Callable[[Report, CaseRecords, Any], None]] = {
     "sessions": _sessions,
     "timeline": _timeline,
     "signatures": _signatures,
+    "chart": _chart,
+    "decided": _decided,
 }

@@ -18,10 +18,24 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.documents.blocks import Report
+from assistant.documents.blocks import LEVELS, ROW_NAMES, Report
 from assistant.documents.items import ITEM_BUILDERS, CaseRecords
 
-SPECIALS = ("classification", "ratings", "decision", "due", "sessions", "timeline", "signatures")
+SPECIALS = (
+    "classification",
+    "ratings",
+    "decision",
+    "due",
+    "sessions",
+    "timeline",
+    "signatures",
+    "chart",
+    "decided",
+)
+#: Items a report for a child (``plain = true``) may not hold: Reunify's reading of
+#: the table, the raters' levels and the adults' reasons (NSPCC framework, Annex 6:
+#: the child is told the decision, in the chart's words).
+NOT_FOR_A_CHILD = ("classification", "ratings", "decision", "timeline")
 
 
 class ReportError(ValueError):
@@ -53,6 +67,52 @@ class Section(BaseModel):
     items: tuple[Item, ...] = ()
 
 
+class ChartStep(BaseModel):
+    """One step (column) of the chart for a child, each row in a sentence a child can
+    follow (NSPCC framework, Annex 6, the simplified table)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    level: Literal["low", "medium", "high", "severe"]
+    name: Annotated[str, Field(min_length=1)]
+    risk_factors: Annotated[str, Field(min_length=1)]
+    protective_factors: Annotated[str, Field(min_length=1)]
+    capacity_to_change: Annotated[str, Field(min_length=1)]
+    wishes: Annotated[str, Field(min_length=1)]
+    outcome: Annotated[str, Field(min_length=1)]
+
+
+class ChildChart(BaseModel):
+    """The chart in a child's words: the row names, the four steps from low to severe,
+    and what the report says before a level has been agreed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: a name for each of the four rows and for "outcome" (the step's last line)
+    rows: dict[str, Annotated[str, Field(min_length=1)]]
+    steps: tuple[ChartStep, ...]
+    undecided: Annotated[str, Field(min_length=1)]
+    decided: Annotated[str, Field(min_length=1)] = "What we decided"
+    decided_on: Annotated[str, Field(min_length=1)] = "When it was decided"
+    #: the line before the decided step's sentences (they are the chart's, not the case's)
+    step_says: Annotated[str, Field(min_length=1)] = "This is what that step of the chart says:"
+
+    @model_validator(mode="after")
+    def _complete(self) -> ChildChart:
+        if set(self.rows) != {*ROW_NAMES, "outcome"}:
+            raise ValueError(f"rows must name exactly {', '.join(ROW_NAMES)} and outcome")
+        if tuple(step.level for step in self.steps) != LEVELS:
+            raise ValueError(f"steps must be the four levels in order: {', '.join(LEVELS)}")
+        return self
+
+    def step(self, level: str) -> tuple[int, ChartStep] | None:
+        """(1-based number, step) for `level`, or None for anything else."""
+        for number, step in enumerate(self.steps, 1):
+            if step.level == level:
+                return number, step
+        return None
+
+
 class ReportDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -61,7 +121,21 @@ class ReportDefinition(BaseModel):
     source: Annotated[str, Field(min_length=1)]
     plain: bool = False
     intro: str = ""
+    chart: ChildChart | None = None
     sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _fits_its_reader(self) -> ReportDefinition:
+        specials = {str(i.special) for section in self.sections for i in section.items if i.special}
+        if specials & {"chart", "decided"} and self.chart is None:
+            raise ValueError("the items chart and decided need a [chart] in the definition")
+        wrong = sorted(specials & set(NOT_FOR_A_CHILD))
+        if self.plain and wrong:
+            raise ValueError(
+                f"a report for a child (plain = true) cannot hold {', '.join(wrong)}: "
+                "it shows the decided level with the chart (special = 'decided')"
+            )
+        return self
 
 
 def load_definition(path: Path) -> ReportDefinition:

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from assistant.casework.learning import (
     PRACTICE_FLOWS,
+    NotClassifiedYet,
     PracticeCase,
     Question,
     QuizProgress,
@@ -78,7 +79,8 @@ class PracticeScreen(Screen):
                 yield OptionList(id="practice-flows")
                 yield Static(
                     "Practice is kept in the learning space, never with real cases. "
-                    "When you have recorded your level, press m to compare.",
+                    "Record your own level first (the last flow in the list); then "
+                    "press m to compare with the model answer.",
                     markup=False,
                 )
         yield Footer()
@@ -101,7 +103,11 @@ class PracticeScreen(Screen):
             if flow is not None:
                 mark = "[x]" if flow_id in done else "[ ]"
                 flows.add_option(Option(Text(f"{mark} {flow.title}"), id=flow_id))
-        flows.add_option(Option(Text("Compare with the model answer (m)"), id="compare"))
+        ready = bool(self.store.decisions(self.case.ref))
+        label = "Compare with the model answer (m)"
+        if not ready:
+            label += ": record your level first"
+        flows.add_option(Option(Text(label), id="compare"))
 
     @on(OptionList.OptionSelected, "#practice-flows")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -115,7 +121,11 @@ class PracticeScreen(Screen):
         self.app.push_screen(ChatScreen(self.store, self.library, flow, record))
 
     def action_compare(self) -> None:
-        result = compare(self.store, self.library, self.case)
+        try:
+            result = compare(self.store, self.library, self.case)
+        except NotClassifiedYet as exc:
+            self.app.push_screen(FeedbackScreen(f"# Not yet\n\n{exc}\n"))
+            return
         self.app.push_screen(FeedbackScreen(comparison_text(result)))
 
 
