@@ -107,12 +107,21 @@ def test_the_agreed_level_needs_a_reason_and_a_sentence_to_override(case: Store)
 
 def test_timeline_is_in_date_order_and_feeds_the_engine_history() -> None:
     decisions = [
-        {"at": "2026-06-01T10:00:00+00:00", "level": "high", "suggested": "high", "who": "a"},
-        {"at": "2026-01-05T10:00:00+00:00", "level": "severe", "suggested": "high", "who": "b"},
-        {"at": "2026-06-01T15:00:00+00:00", "level": "medium", "suggested": "high", "who": "c"},
-    ]
+        {"at": "2026-06-01T10:00:00+00:00", "level": "high", "suggested": "high", "who": "a",
+         "agreed_with": "m"},
+        {"at": "2026-01-05T10:00:00+00:00", "level": "severe", "suggested": "high", "who": "b",
+         "round": "r1", "agreed_by": "b and m"},
+        {"at": "2026-06-01T15:00:00+00:00", "level": "medium", "suggested": "high", "who": "c",
+         "agreed_with": "m"},
+        # one person's view: shown as theirs, never the engine's history
+        {"at": "2026-03-01T15:00:00+00:00", "level": "low", "suggested": "high", "who": "d"},
+    ]  # fmt: skip
     timeline = entries(decisions)
-    assert [e.at[:13] for e in timeline] == ["2026-01-05T10", "2026-06-01T10", "2026-06-01T15"]
+    assert [e.at[:13] for e in timeline] == [
+        "2026-01-05T10", "2026-03-01T15", "2026-06-01T10", "2026-06-01T15"
+    ]  # fmt: skip
+    assert [e.is_agreed for e in timeline] == [True, False, True, True]
+    assert "d's view, not yet agreed" in render("C-1", timeline, None)
     assert history(decisions, date(2026, 7, 1)) == [
         {"on": "2026-01-05", "suggested": "high", "agreed": "severe"},
         {"on": "2026-06-01", "suggested": "high", "agreed": "medium"},
@@ -138,18 +147,19 @@ def due(profile: str, rule_id: str, **kw) -> list[str]:
     return [i.due_on for i in rule_items(rule, facts(**kw), TODAY)]
 
 
-def test_salford_first_visit_two_weeks_after_a_planned_return() -> None:
-    """Salford policy §3: first visit within 2 weeks of a planned return."""
-    assert due("salford", "first_visit_planned_return",
-               dates={"planned_return": date(2026, 12, 1)}) == ["2026-12-15"]  # fmt: skip
+def test_salford_first_visit_two_weeks_after_the_return() -> None:
+    """Salford policy §3: first visit within 2 weeks of the return home (counted from
+    recorded answers in tests/test_due_sources.py)."""
+    assert due("salford", "first_visit_after_return",
+               dates={"return_home": date(2026, 12, 1)}) == ["2026-12-15"]  # fmt: skip
 
 
 def test_salford_first_visit_one_week_on_a_care_order() -> None:
     """Salford policy §3: within 1 week on a care order (and it replaces the 2-week rule)."""
-    assert due("salford", "first_visit_planned_return_care_order", legal_status="care_order",
-               dates={"planned_return": date(2026, 12, 1)}) == ["2026-12-08"]  # fmt: skip
-    assert due("salford", "first_visit_planned_return_care_order", legal_status="section_20",
-               dates={"planned_return": date(2026, 12, 1)}) == []  # fmt: skip
+    assert due("salford", "first_visit_after_return_care_order", legal_status="care_order",
+               dates={"return_home": date(2026, 12, 1)}) == ["2026-12-08"]  # fmt: skip
+    assert due("salford", "first_visit_after_return_care_order", legal_status="section_20",
+               dates={"return_home": date(2026, 12, 1)}) == []  # fmt: skip
 
 
 def test_salford_review_within_20_days_of_an_unplanned_return() -> None:
@@ -165,17 +175,19 @@ def test_salford_child_in_need_reviews_every_six_weeks() -> None:
 
 
 def test_camden_child_in_need_for_three_months_after_return() -> None:
-    """Camden guidance §2: child in need for at least 3 months after the return."""
-    assert due("camden", "child_in_need_three_months",
-               dates={"return_home": date(2026, 9, 1)}) == ["2026-12-01"]  # fmt: skip
+    """Camden guidance §2: child in need for at least 3 months after the return (a
+    "not before" date: still shown on 2026-12-01, gone after it)."""
+    ending = {"ending_care": date(2026, 9, 1)}
+    assert due("camden", "child_in_need_three_months", dates=ending,
+               care_ends=True) == ["2026-12-01"]  # fmt: skip
 
 
 def test_framework_nominated_officer_after_20_working_days() -> None:
     """Annex 10: nominated officer approval once looked after 20+ working days."""
     ending = {"ending_care": date(2026, 12, 14)}
-    assert due("framework", "nominated_officer_approval", dates=ending,
+    assert due("framework", "nominated_officer_approval", dates=ending, care_ends=True,
                entered_care_on=date(2025, 10, 6)) == ["2026-12-14"]  # fmt: skip
-    assert due("framework", "nominated_officer_approval", dates=ending,
+    assert due("framework", "nominated_officer_approval", dates=ending, care_ends=True,
                entered_care_on=date(2026, 12, 1)) == []  # fmt: skip
     assert working_days(date(2026, 11, 23), date(2026, 11, 30)) == 5
 
@@ -184,9 +196,8 @@ def test_framework_director_approval_for_16_17_under_section_20() -> None:
     """Annex 10: director's approval for a 16–17-year-old accommodated under section 20."""
     ending = {"ending_care": date(2026, 12, 14)}
     rule = "director_approval_16_17_section_20"
-    assert due("framework", rule, dates=ending, legal_status="section_20", age=(16, 17)) == [
-        "2026-12-14"
-    ]
+    assert due("framework", rule, dates=ending, legal_status="section_20", age=(16, 17),
+               care_ends=True) == ["2026-12-14"]  # fmt: skip
     assert due("framework", rule, dates=ending, legal_status="section_20", age=(11, 15)) == []
     assert due("framework", rule, dates=ending, legal_status="care_order", age=(16, 17)) == []
 
@@ -194,7 +205,7 @@ def test_framework_director_approval_for_16_17_under_section_20() -> None:
 def test_framework_low_risk_held_six_months_only_at_low() -> None:
     """Stage 5 Task 4: low risk held 6 months before closing; only when agreed low."""
     rule = "low_risk_held_six_months_before_closing"
-    assert due("framework", rule, agreed_level="low", agreed_on=date(2026, 6, 1)) == ["2026-11-30"]
+    assert due("framework", rule, agreed_level="low", agreed_on=date(2026, 6, 1)) == ["2026-12-01"]
     assert due("framework", rule, agreed_level="high", agreed_on=date(2026, 6, 1)) == []
 
 
@@ -212,10 +223,13 @@ def test_demo_case_has_a_round_with_a_disagreement_and_due_items(
     capsys.readouterr()
     assert main(["--db", str(db), "due", "--profile", "salford", "--json"]) == 0
     items = json.loads(capsys.readouterr().out)
-    assert {"case", "what", "due_on", "source", "overdue"} == set(items[0])
+    assert {"case", "what", "due_on", "source", "overdue", "kind"} == set(items[0])
     assert [i["due_on"] for i in items] == sorted(i["due_on"] for i in items)
-    assert any("1 week of a planned return" in i["what"] for i in items)
-    assert not any("within 2 weeks of a planned return" in i["what"] for i in items)
+    # a care order: the one-week visit, counted from the planned date until the return
+    assert any("1 week of the child going home" in i["what"] for i in items)
+    assert not any("within 2 weeks of the child going home" in i["what"] for i in items)
+    # a care order keeps the child looked after at home: no approval to end care
+    assert not any("nominated officer" in i["what"] for i in items)
     assert main(["--db", str(db), "case", "timeline", "DEMO-001"]) == 0
     out = capsys.readouterr().out
     assert "agreed in a round by" in out and "reclassify by" in out
@@ -269,6 +283,15 @@ async def test_classifying_together_in_the_app(tmp_path: Path) -> None:
         screen.query_one("#open").press()
         await pilot.pause()
         await pilot.pause()
+        # classify before you look: nothing of Reunify's reading before a rating is in
+        before = str(screen.query_one("#round-status").render())
+        assert "opened" in before
+        assert not any(level in before.lower() for level in ("low", "medium", "high", "severe"))
+        screen.query_one("#role", Select).value = "worker"
+        await pilot.pause()
+        hidden = str(screen.query_one("#confer").render())
+        assert "Submit your own first" in hidden and "reading" in hidden
+        assert not any(level in hidden.upper() for level in ("LOW", "MEDIUM", "HIGH", "SEVERE"))
 
         async def submit(role: str, name: str, rows: dict, overall: str) -> str:
             screen.query_one("#role", Select).value = role
@@ -284,6 +307,7 @@ async def test_classifying_together_in_the_app(tmp_path: Path) -> None:
 
         shown = await submit("worker", "AB", ROWS, "high")
         assert "worker" in shown and "manager" not in shown
+        assert "Reunify's reading of the framework's table" in shown  # now, and only now
         screen.query_one("#role", Select).value = "team_manager"
         await pilot.pause()
         assert "Submit your own first" in str(screen.query_one("#confer").render())
@@ -295,7 +319,8 @@ async def test_classifying_together_in_the_app(tmp_path: Path) -> None:
         await pilot.pause()
         screen.query_one("#agree").press()
         await pilot.pause()
-        assert "differs from the table" in str(screen.query_one("#round-error").render())
+        error = str(screen.query_one("#round-error").render())
+        assert "differs from Reunify's reading of the table" in error
         screen.query_one("#agreed-reason", TextArea).load_text(
             "Months of negative tests and a named protective adult."
         )
@@ -306,35 +331,41 @@ async def test_classifying_together_in_the_app(tmp_path: Path) -> None:
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(pilot.app.screen, TimelineScreen)
-        assert "MEDIUM (table HIGH) · agreed in a round by AB and CD" in pilot.app.screen.text
+        assert "MEDIUM (Reunify's reading HIGH) · agreed in a round by AB and CD" in (
+            pilot.app.screen.text
+        )
     assert store.decisions("DEMO-001")[-1]["level"] == "medium"
 
 
 @pytest.mark.parametrize(
-    ("profile", "rule", "days", "source"),
+    ("profile", "rule", "on", "kind", "source"),
     [
-        ("camden", "iro_chairs_first_review", 182, "Camden guidance, section 4.5"),
-        ("framework", "reclassify_six_months_after_return", 182, "Stage 5, Task 4"),
-        ("framework", "post_return_services_twelve_months", 365, "Stage 5, Task 2"),
+        ("camden", "iro_chairs_reviews_first_six_months", "2027-03-01", "until",
+         "Camden guidance, section 4.5"),
+        ("framework", "reclassify_six_months_after_return", "2027-03-01", "due", "Stage 5, Task 4"),
+        ("framework", "post_return_services_twelve_months", "2027-09-01", "not_before",
+         "Stage 5, Task 2"),
     ],
-)
+)  # fmt: skip
 def test_rules_counted_from_the_return_home(
-    profile: str, rule: str, days: int, source: str
+    profile: str, rule: str, on: str, kind: str, source: str
 ) -> None:
-    """Camden §4.5 (IRO chairs the first review within 6 months); NSPCC framework Stage 5
-    Task 4 (reclassify 6 months after return) and Task 2 (services for 12 months)."""
+    """Camden §4.5 (the IRO chairs the reviews in the first 6 months); NSPCC framework
+    Stage 5 Task 4 (reclassify 6 months after return) and Task 2 (services for at least
+    12 months): calendar months, as the engine counts six months."""
     returned = date(2026, 9, 1)
     (item,) = rule_items(
         next(r for r in profile_rules(POLICIES, profile) if r.id == rule),
-        facts(dates={"return_home": returned}),
+        facts(dates={"return_home": returned, "ending_care": returned}, care_ends=True),
         TODAY,
     )
-    assert item.due_on == date.fromordinal(returned.toordinal() + days).isoformat()
+    assert (item.due_on, item.kind) == (on, kind)
     assert source in item.source
 
 
 def test_every_rule_of_every_profile_is_tested_here() -> None:
-    """Each due-date rule of each profile has a test in this file naming it."""
+    """Each due-date rule of each profile has a test in this file naming it (and one
+    through recorded answers in tests/test_due_sources.py)."""
     here = Path(__file__).read_text()
     for policy in POLICIES.values():
         for rule in policy.rules:
@@ -344,14 +375,19 @@ def test_every_rule_of_every_profile_is_tested_here() -> None:
 def test_a_planned_return_stands_for_the_return_until_it_happens(case: Store) -> None:
     """Before the child goes home, rules counted from the return use the planned date."""
     from assistant.casework.due import case_facts
+    from assistant.flows.loader import default_library
     from assistant.flows.runner import AnswerEvent
 
+    library = default_library()
     session = case.start_session("C-1", "reunification-plan", "Plan").id
     case.record("C-1", session, AnswerEvent("planned_return", "2026-12-01"))
-    assert case_facts(case, "C-1").dates["return_home"] == date(2026, 12, 1)
+    assert case_facts(case, library, "C-1").dates["return_home"] == date(2026, 12, 1)
+    assert case_facts(case, library, "C-1").planned_stand_in
     profile = case.start_session("C-1", "case-profile", "Profile").id
+    case.record("C-1", profile, AnswerEvent("returned_home", "yes"))
     case.record("C-1", profile, AnswerEvent("returned_home_on", "2026-12-03"))
-    assert case_facts(case, "C-1").dates["return_home"] == date(2026, 12, 3)
+    assert case_facts(case, library, "C-1").dates["return_home"] == date(2026, 12, 3)
+    assert not case_facts(case, library, "C-1").planned_stand_in
 
 
 async def test_home_screen_uses_the_profile_in_settings(tmp_path: Path) -> None:

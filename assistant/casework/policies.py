@@ -1,8 +1,16 @@
 """Local policy profiles: each authority's timescales kept as data, not code.
 
 A profile is `content/policies/<id>.toml` (see the README, "Local policies"):
-an authority, its card, and rules such as "first visit within 14 days of a
-planned return". Another authority adds its own file; no Python changes.
+an authority, its card, and rules such as "first visit within 14 days of the
+return home". Another authority adds its own file; no Python changes.
+
+A rule is one of three kinds:
+- `due` (the default): something to do by a date; past it, it is OVERDUE;
+- `not_before`: a minimum period (Camden's three months of child in need
+  support, the framework's twelve months of services): nothing may end before
+  the date; never overdue, and gone once the date has passed;
+- `until`: an arrangement that holds up to a date (Camden: the IRO chairs the
+  reviews in the first six months after the return); never overdue either.
 """
 
 from __future__ import annotations
@@ -37,8 +45,12 @@ class Rule(BaseModel):
     summary: Annotated[str, Field(min_length=1)]
     cite: Annotated[str, Field(min_length=1)]
     trigger: Trigger
+    #: `due`, `not_before` (a minimum period) or `until` (holds up to the date)
+    kind: Literal["due", "not_before", "until"] = "due"
     #: 0 means "before it takes effect" (an approval), otherwise days after the trigger
     due_within_days: Annotated[int, Field(ge=0)] | None = None
+    #: calendar months after the trigger, counted as the engine counts six months
+    due_within_months: Annotated[int, Field(ge=1, le=120)] | None = None
     every_days: Annotated[int, Field(ge=1)] | None = None
     legal_status: tuple[Literal[LEGAL_STATUSES], ...] | None = None  # type: ignore[valid-type]
     min_age_years: Annotated[int, Field(ge=0, le=18)] | None = None
@@ -52,8 +64,13 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _one_timescale(self) -> Rule:
-        if (self.due_within_days is None) == (self.every_days is None):
-            raise ValueError("give exactly one of due_within_days and every_days")
+        given = [self.due_within_days, self.due_within_months, self.every_days]
+        if sum(g is not None for g in given) != 1:
+            raise ValueError(
+                "give exactly one of due_within_days, due_within_months and every_days"
+            )
+        if self.every_days is not None and self.kind != "due":
+            raise ValueError("every_days repeats something due; it cannot be a not_before or until")
         return self
 
 
