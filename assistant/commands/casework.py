@@ -52,13 +52,28 @@ def add_commands(commands: Any, case_commands: Any) -> None:
     rnd.set_defaults(func=cmd_round)
 
 
+#: The largest classify input read (a real case is a few KiB; /dev/zero never ends).
+MAX_INPUT = 1024 * 1024
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     from assistant.risk import ClassificationInputError, classify_json
 
     try:
-        text = sys.stdin.read() if args.input == "-" else Path(args.input).read_text("utf-8")
+        if args.input == "-":
+            raw = sys.stdin.buffer.read(MAX_INPUT + 1)
+        else:
+            with Path(args.input).open("rb") as handle:
+                raw = handle.read(MAX_INPUT + 1)
+        if len(raw) > MAX_INPUT:
+            raise UserError(f"{args.input} is larger than {MAX_INPUT // 1024} KiB", EXIT_USAGE)
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise UserError(f"cannot read {args.input}: {exc.strerror}", EXIT_USAGE) from None
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"{args.input} is not UTF-8 text (byte {exc.start + 1})", EXIT_USAGE
+        ) from None
     try:
         result = classify_json(text)
     except ClassificationInputError as exc:
@@ -173,7 +188,10 @@ def _round(args: argparse.Namespace) -> int:
             raise UserError(f"case {args.ref} already has an open round ({current[0].id})")
         suggested = suggestion_now(store, default_library(), args.ref)
         opened = open_round(store, args.ref, suggested)
-        print(f"Round {opened.id} is open for case {args.ref}. Each rater classifies on their own:")
+        print(
+            f"Round {opened.id} is open for case {args.ref}. Each rater classifies on their "
+            "own; Reunify's reading shows to each once they have rated:"
+        )
         print(
             f"  reunify case round rate {args.ref} --as ROLE --name INITIALS "
             "--rows ... --level L --reason ..."
@@ -199,8 +217,9 @@ def _round(args: argparse.Namespace) -> int:
     if not args.level or not args.reason or not args.name:
         raise UserError("agree needs --level, --reason and --name (who agreed)", EXIT_USAGE)
     agreed = agree_round(store, args.ref, round_.id, args.level, args.reason, args.name)
+    reading = str(agreed["suggested"]).upper() if agreed["suggested"] else "not enough recorded"
     print(
-        f"Agreed: {agreed['level'].upper()} (the table suggested "
-        f"{str(agreed['suggested']).upper()}). The round is closed."
+        f"Agreed: {agreed['level'].upper()} (Reunify's reading of the framework's table "
+        f"when the round opened: {reading}). The round is closed."
     )
     return 0

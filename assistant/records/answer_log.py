@@ -54,7 +54,9 @@ def decode_row(path: Path, number: int, line: bytes, codec: Codec) -> dict[str, 
         raw = line if line.startswith(b"{") else base64.b64decode(line, validate=True)
         row = json.loads(codec.decode(raw, path.name))
     except (ValueError, binascii.Error) as exc:
-        raise DamagedFileError(path, f"line {number} cannot be read: {exc}") from None
+        raise DamagedFileError(path, f"line {number} cannot be read: {str(exc)[:120]}") from None
+    except RecursionError:
+        raise DamagedFileError(path, f"line {number} cannot be read: nested too deeply") from None
     if not isinstance(row, dict) or not all(isinstance(row.get(k), t) for k, t in FIELDS.items()):
         raise DamagedFileError(path, f"line {number} is an answer of another shape")
     return row

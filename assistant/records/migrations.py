@@ -27,6 +27,10 @@ LOG_SUFFIX = ".answers.jsonl"
 Documents = dict[str, dict[str, Any]]
 
 
+class MigrationError(ValueError):
+    """Documents a migration cannot carry without dropping something; nothing is written."""
+
+
 def schema_version(document: dict[str, Any] | None) -> int:
     """The schema version a document says it has (a document without one is current)."""
     meta = (document or {}).get("meta", {})
@@ -56,8 +60,14 @@ def _1_to_2(documents: Documents) -> Documents:
 
 def _2_to_3(documents: Documents) -> Documents:
     for name in [n for n in documents if n.startswith("cases/") and n.endswith(".json")]:
+        log = name.removesuffix(".json") + LOG_SUFFIX
+        if documents.get(log, {}).get("answers"):
+            raise MigrationError(
+                f"{log} already holds answers, yet the index says schema 2: migrating "
+                "would drop them"
+            )
         answers = documents[name].pop("answers", {})
-        documents[name.removesuffix(".json") + LOG_SUFFIX] = {"answers": answers}
+        documents[log] = {"answers": answers}
     for name, document in documents.items():
         if not name.endswith(LOG_SUFFIX):
             _set_version(document, 3)
@@ -70,6 +80,8 @@ MIGRATIONS: dict[int, Callable[[Documents], Documents]] = {1: _1_to_2, 2: _2_to_
 
 def migrate(documents: Documents, version: int) -> Documents:
     """Documents at `version`, brought up to `SCHEMA_VERSION` one step at a time."""
+    if version not in MIGRATIONS and version < SCHEMA_VERSION:
+        raise MigrationError(f"schema {version} is not one Reunify ever wrote")
     documents = copy.deepcopy(documents)
     while version < SCHEMA_VERSION:
         documents = MIGRATIONS[version](documents)

@@ -105,8 +105,10 @@ def parse_document(path: Path, raw: bytes, codec: Codec = PLAIN) -> dict[str, An
         raise DamagedFileError(path, str(exc)) from None
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DamagedFileError(path, f"not JSON: {exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:  # also numbers of thousands of digits
+        raise DamagedFileError(path, f"not JSON: {str(exc)[:120]}") from None
+    except RecursionError:
+        raise DamagedFileError(path, "not JSON Reunify wrote: nested too deeply") from None
     if not isinstance(data, dict) or not all(
         isinstance(table, dict)
         and all(key.isdigit() and isinstance(row, dict) for key, row in table.items())

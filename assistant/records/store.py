@@ -36,7 +36,12 @@ from assistant.records.case_keeping import CaseKeeping
 from assistant.records.events import AnswerEvent
 from assistant.records.keys import finish_encryption, is_encrypted, unlock
 from assistant.records.locks import write_lock
-from assistant.records.migrations import SCHEMA_VERSION, migrate, schema_version
+from assistant.records.migrations import (
+    SCHEMA_VERSION,
+    MigrationError,
+    migrate,
+    schema_version,
+)
 from assistant.records.model import (
     AuditRow,
     CaseRecord,
@@ -220,8 +225,14 @@ class Store(CaseKeeping):
                 documents = read_all(self.root, self.codec)
             except DamagedFileError as exc:
                 raise StoreError(self._damaged(exc)) from None
+            try:
+                migrated = migrate(documents, version)
+            except MigrationError as exc:
+                raise StoreError(
+                    f"{self.index_path}: {exc}; it was not migrated and nothing was changed"
+                ) from None
             make_backup(self.root, self.codec, f"before-schema-{SCHEMA_VERSION}")
-            write_all(self.root, migrate(documents, version), self.codec)
+            write_all(self.root, migrated, self.codec)
 
     def _damaged(self, exc: DamagedFileError) -> str:
         good = newest_good_backup(self.root, self.codec)

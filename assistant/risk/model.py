@@ -84,12 +84,20 @@ def _one_of(options: tuple[str, ...]) -> Callable[[Any], Any]:
     return check
 
 
+#: Dates the classifier takes: the six-month arithmetic must stay inside the calendar.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _iso_date(value: Any) -> date:
     if isinstance(value, str) and _DATE_RE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            if EARLIEST <= day <= LATEST:
+                return day
+            raise _fail(f"{show(value)} is outside the years {EARLIEST.year}-{LATEST.year}")
     raise _fail(f"{show(value)} is not a date (YYYY-MM-DD)")
 
 
@@ -335,4 +343,8 @@ def parse_json(text: str) -> ClassificationInput:
         raise ClassificationInputError(
             f"input: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
         ) from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise ClassificationInputError(f"input: not valid JSON ({str(exc)[:80]})") from None
+    except RecursionError:
+        raise ClassificationInputError("input: not valid JSON (nested too deeply)") from None
     return parse_input(data)
