@@ -37,6 +37,11 @@ def add_commands(commands: Any, case_commands: Any) -> None:
     encrypt = commands.add_parser(
         "encrypt", help="encrypt the database with a passphrase (asked twice, never stored)"
     )
+    encrypt.add_argument(
+        "--yes",
+        action="store_true",
+        help="remove leftovers of interrupted writes (plain text) without asking",
+    )
     encrypt.set_defaults(func=cmd_encrypt)
     check = commands.add_parser(
         "check", help="read and verify every case, answer log and backup (changes nothing)"
@@ -121,12 +126,25 @@ def _confirmed(question: str) -> bool:
 
 def cmd_encrypt(args: argparse.Namespace) -> int:
     from assistant.records.crypto import CryptoError
-    from assistant.records.keys import encrypt_database
+    from assistant.records.keys import check_new_passphrase, encrypt_database, leftovers
+    from assistant.records.locks import write_lock
 
     store = open_store(args)
+    if store.encrypted:
+        raise UserError(f"{store.root} is already encrypted; nothing was changed")
+    left = leftovers(store.root)
+    if left:
+        print("These files were left by writes that were cut short and hold plain text:")
+        for path in left:
+            print(f"  {path}")
+        if not args.yes and not _confirmed("Remove them before encrypting? [y/N] "):
+            raise UserError("nothing was encrypted (add --yes to remove them)")
     try:
         passphrase = read_passphrase("New passphrase: ", twice=True)
-        with store._lock(True):
+        check_new_passphrase(passphrase)
+        with write_lock(store.root):
+            for path in leftovers(store.root):
+                path.unlink(missing_ok=True)
             encrypt_database(store.root, passphrase)
     except (CryptoError, PassphraseError) as exc:
         raise UserError(str(exc)) from None

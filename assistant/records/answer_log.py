@@ -42,10 +42,16 @@ def log_path(case_path: Path) -> Path:
     return case_path.with_name(case_path.stem + SUFFIX)
 
 
+#: Sealed lines are padded to a multiple of this many bytes (with spaces, which JSON
+#: ignores), so an answer's exact length does not show through the encryption.
+PAD_TO = 256
+
+
 def encode_row(row: dict[str, Any], codec: Codec, name: str) -> bytes:
     data = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if codec is PLAIN:
         return data + b"\n"
+    data += b" " * (-len(data) % PAD_TO)
     return base64.b64encode(codec.encode(data, name)) + b"\n"
 
 

@@ -17,7 +17,6 @@ from assistant.records.storage import (
     DamagedFileError,
     dumps,
     looks_sealed,
-    parse_document,
     write_atomic,
 )
 
@@ -82,6 +81,14 @@ def encrypt_database(
 
     if is_encrypted(root):
         raise CryptoError(f"{root} is already encrypted")
+    check_new_passphrase(passphrase)
+    left = leftovers(root)
+    if left:
+        names = ", ".join(str(p) for p in left[:3]) + (" …" if len(left) > 3 else "")
+        raise CryptoError(
+            f"{len(left)} file(s) of interrupted writes hold plain text and cannot be "
+            f"encrypted: {names}; remove them first (reunify encrypt asks to)"
+        )
     sealer, header = Sealer.create(passphrase, cost or DEFAULT_COST)
     codec = SealedCodec(sealer, converting=True)
     write_atomic(key_path(root), dumps({"key": header, "state": "converting"}))
@@ -89,24 +96,59 @@ def encrypt_database(
     return codec
 
 
+#: The shortest passphrase a new key accepts.
+MIN_PASSPHRASE = 8
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    """A new passphrase has at least 8 characters and is not only spaces."""
+    from assistant.records.crypto import CryptoError
+
+    if len(passphrase) < MIN_PASSPHRASE or not passphrase.strip():
+        raise CryptoError(
+            f"a passphrase needs at least {MIN_PASSPHRASE} characters, not only spaces; "
+            "nothing was changed"
+        )
+
+
+def leftovers(root: Path) -> list[Path]:
+    """Plain-text files that encryption cannot seal as they are: temporary files of
+    writes that were cut short, and the staging folder of a restore."""
+    found: list[Path] = []
+    for folder in (root, root / "cases", root / "backups"):
+        if folder.is_dir():
+            found += sorted(p for p in folder.glob(".*.tmp") if p.is_file())
+    stage = root / ".restore"
+    if stage.is_dir():
+        found += sorted(p for p in stage.rglob("*") if p.is_file())
+    return found
+
+
+def damaged_copies(root: Path) -> list[Path]:
+    """Copies of damaged files kept aside (`*.damaged-<time>`): they hold case data."""
+    found = sorted(root.glob("*.damaged-*"))
+    if (root / "cases").is_dir():
+        found += sorted((root / "cases").glob("*.damaged-*"))
+    return [p for p in found if p.is_file()]
+
+
 def finish_encryption(root: Path, codec: SealedCodec) -> None:
-    """Seal whatever is still plain, then mark the key file done."""
+    """Seal whatever is still plain, then mark the key file done. A damaged file is
+    sealed as it is (its bytes, unread), so no plain text is left behind."""
     from assistant.records.answer_log import SUFFIX, read_log, write_log
     from assistant.records.backups import backups, database_files
 
-    for path in [*database_files(root), *backups(root)]:
+    for path in [*database_files(root), *backups(root), *damaged_copies(root)]:
         if path.name.endswith(SUFFIX):
-            write_log(path, read_log(path, codec), codec)  # every line sealed
-            continue
+            try:
+                write_log(path, read_log(path, codec), codec)  # every line sealed
+                continue
+            except DamagedFileError:
+                pass  # sealed whole below; reading it says it is damaged
         raw = path.read_bytes()
         if looks_sealed(raw):
             continue
         name = "backup" if path.parent.name == "backups" else path.name
-        if name != "backup":
-            try:
-                parse_document(path, raw)
-            except DamagedFileError:
-                continue  # a damaged file is left as it is, for the user to see
         write_atomic(path, codec.encode(raw, name))
     stored = json.loads(key_path(root).read_bytes())
     write_atomic(key_path(root), dumps({"key": stored["key"], "state": "sealed"}))
