@@ -63,3 +63,29 @@ def test_a_fifo_in_the_folder_is_never_touched(tmp_path: Path) -> None:
     os.mkfifo(fifo, 0o644)
     Store(root)  # would hang or fail if it opened the pipe
     assert stat.S_ISFIFO(fifo.lstat().st_mode) and stat.S_IMODE(fifo.lstat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "fifo", "folder", "link"])
+def test_exports_never_replace_what_is_not_a_regular_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    root = tmp_path / "db"
+    Store(root).create_case("C-1")
+    if target == "fifo":
+        path = tmp_path / "pipe"
+        os.mkfifo(path)
+    elif target == "folder":
+        path = tmp_path / "a-folder"
+        path.mkdir()
+    elif target == "link":
+        (tmp_path / "real.md").write_text("mine")
+        path = tmp_path / "link.md"
+        path.symlink_to(tmp_path / "real.md")
+    else:
+        path = Path(target)
+    before = path.lstat()
+    argv = ["--db", str(root), "export", "C-1", "--report", "check-in", "-o", str(path)]
+    assert main([*argv, "--force"]) == 2
+    assert "is not a regular file" in capsys.readouterr().err
+    after = path.lstat()
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)

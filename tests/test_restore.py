@@ -187,3 +187,20 @@ def test_rotation_keeps_the_newest_and_never_the_one_just_made(db: Path) -> None
     made = [store.backup("manual", keep=3) for _ in range(6)]
     assert [p for p in backups(db)] == made[::-1][:3]
     assert run("--db", str(db), "backup", "--keep", "0") == 2
+
+
+def test_purge_names_the_backups_that_still_hold_the_case_and_can_clear_them(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store(db)
+    first, second = store.backup(), store.backup()
+    store.archive_case("A-1")
+    capsys.readouterr()
+    assert run("--db", str(db), "case", "purge", "A-1", "--confirm", "A-1") == 0
+    out = capsys.readouterr().out
+    assert str(first) in out and str(second) in out and "--backups" in out
+    assert run("--db", str(db), "case", "purge", "A-1", "--confirm", "A-1", "--backups") == 0
+    assert "removed from 2 backup(s)" in capsys.readouterr().out
+    assert Store(db).backups_holding("A-1") == []
+    assert run("--db", str(db), "restore", str(first), "--yes") == 0
+    assert [c.ref for c in Store(db).cases()] == ["B-2"]

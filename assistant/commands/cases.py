@@ -46,6 +46,9 @@ def add_commands(commands: Any, case_commands: Any) -> None:
     )
     purge.add_argument("ref", help="case reference")
     purge.add_argument("--confirm", required=True, metavar="REF", help="the reference again")
+    purge.add_argument(
+        "--backups", action="store_true", help="also remove the case from every backup"
+    )
     purge.set_defaults(func=cmd_case_purge)
     audit = case_commands.add_parser(
         "audit", help="every answer event of a case: who, when, and what each change replaced"
@@ -107,11 +110,25 @@ def cmd_case_unarchive(args: argparse.Namespace) -> int:
 
 
 def cmd_case_purge(args: argparse.Namespace) -> int:
-    open_store(args).purge_case(args.ref, args.confirm)
-    print(
-        f"Case {args.ref} is removed for good. Backups made before now still hold it "
-        "until they are rotated away or deleted."
-    )
+    store = open_store(args)
+    gone = not any(c.ref == args.ref for c in store.cases(archived=True))
+    if gone and args.backups and args.confirm == args.ref:
+        pass  # purged before: now from the backups as well
+    else:
+        store.purge_case(args.ref, args.confirm)
+        print(f"Case {args.ref} is removed for good.")
+    if args.backups:
+        removed = store.purge_from_backups(args.ref)
+        print(f"It was also removed from {len(removed)} backup(s).")
+        return 0
+    still = store.backups_holding(args.ref)
+    if still:
+        print(f"These {len(still)} backup(s) still hold it until they are rotated away:")
+        for path in still:
+            print(f"  {path}")
+        print(
+            f"Remove it from them too: reunify case purge {args.ref} --confirm {args.ref} --backups"
+        )
     return 0
 
 

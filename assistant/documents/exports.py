@@ -1,5 +1,6 @@
 """Writing a report to a file: atomically, private (0600), never over a file
-that exists unless asked (`force`)."""
+that exists unless asked (`force`), and never over anything that is not a
+regular file (a device, a pipe, a folder or a link), asked or not."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ def report_text(store: Any, ref: str, name: str, fmt: str, library: Any = None) 
 def write_export(path: Path, text: str, force: bool = False) -> Path:
     """Write `text` to `path` at once, mode 0600; an existing file needs `force`."""
     path = path.expanduser()
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise ExportError(
+            f"{path} exists and is not a regular file; nothing was written (not even with --force)"
+        )
     if path.exists() and not force:
         raise ExportError(f"{path} already exists; nothing was written (use --force to replace it)")
     if not path.parent.is_dir():

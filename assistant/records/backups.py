@@ -205,6 +205,32 @@ def backups(root: Path) -> list[Path]:
     return sorted(folder.glob("*.json"), key=lambda p: (number_of(p), p.name), reverse=True)
 
 
+def holding(root: Path, ref: str, codec: Codec = PLAIN) -> list[Path]:
+    """The backups that still hold case `ref` (those that can be read)."""
+    found = []
+    for path in backups(root):
+        try:
+            _, documents = load_backup(path, codec)
+        except BackupError:
+            continue
+        if f"cases/{ref}.json" in documents:
+            found.append(path)
+    return found
+
+
+def remove_case(path: Path, ref: str, codec: Codec = PLAIN) -> None:
+    """Rewrite one backup without case `ref` (its files and its index row), atomically."""
+    raw = path.read_bytes()
+    bundle = json.loads(codec.decode(raw, "backup"))
+    files = bundle["files"]
+    for name in (f"cases/{ref}.json", f"cases/{ref}{SUFFIX}"):
+        files.pop(name, None)
+    rows = files.get("index.json", {}).get("cases", {})
+    for key in [k for k, row in rows.items() if row.get("ref") == ref]:
+        del rows[key]
+    write_atomic(path, codec.encode(dumps(bundle), "backup"))
+
+
 def newest_good_backup(root: Path, codec: Codec = PLAIN) -> Path | None:
     for path in backups(root):
         try:

@@ -27,9 +27,11 @@ from assistant.records.answer_log import log_path
 from assistant.records.backups import (
     BackupError,
     automatic_backup,
+    holding,
     make_backup,
     newest_good_backup,
     read_all,
+    remove_case,
     write_all,
 )
 from assistant.records.case_keeping import CaseKeeping
@@ -376,6 +378,20 @@ class Store(CaseKeeping):
         self.case(ref)
         with self._db(self.index_path, write=True) as db:
             db.table("cases").update({"archived_at": None}, Query().ref == ref)
+
+    def backups_holding(self, ref: str) -> list[Path]:
+        """The backups that still hold a case (after a purge, until they go)."""
+        return holding(self.root, ref, self.codec)
+
+    def purge_from_backups(self, ref: str) -> list[Path]:
+        """Remove a purged case from every backup that holds it; returns those."""
+        if any(c.ref == ref for c in self.cases(archived=True)):
+            raise StoreError(f"case {ref!r} is not purged; nothing was changed")
+        with self._lock(True):
+            found = holding(self.root, ref, self.codec)
+            for path in found:
+                remove_case(path, ref, self.codec)
+        return found
 
     def purge_case(self, ref: str, confirm: str) -> None:
         """Remove a case and every answer for good; `confirm` must repeat its reference."""
