@@ -61,7 +61,12 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     try:
         if args.input == "-":
-            raw = sys.stdin.buffer.read(MAX_INPUT + 1)
+            stream = getattr(sys.stdin, "buffer", None)  # a text stream in tests
+            raw = (
+                stream.read(MAX_INPUT + 1)
+                if stream is not None
+                else sys.stdin.read(MAX_INPUT + 1).encode("utf-8")
+            )
         else:
             with Path(args.input).open("rb") as handle:
                 raw = handle.read(MAX_INPUT + 1)
