@@ -17,14 +17,51 @@ from assistant.text import printable
 
 FORMATS = ("md", "html", "txt")
 
-_ALWAYS = re.compile(r"([\\`*_{}\[\]<>#|~!&])")
-_LINE_START = re.compile(r"^(\s*)([-+.=>]|\d+[.)])", re.MULTILINE)
+#: Characters that start formatting wherever they stand (escaped always).
+_ALWAYS = re.compile(r"([\\`*\[\]<>&|~])")
+#: What turns a line into a heading, quote or list item (escaped at a line's start).
+_BLOCK_START = re.compile(r"^( {0,3})(#{1,6}(?=\s|$)|[-+](?=\s|$)|=+\s*$|-+\s*$)")
+_ORDERED = re.compile(r"^( {0,3}\d{1,9})([.)])(?=\s|$)")
+_BREAK = re.compile(r"^ {0,3}_(?:\s*_){2,}\s*$")
+_UNDERSCORES = re.compile(r"_+")
+
+
+def _flanking(line: str, start: int, end: int) -> bool:
+    """True when a run of underscores could open or close emphasis (CommonMark's
+    left- or right-flanking rule), so it must be escaped to show as typed."""
+    before = line[start - 1] if start > 0 else " "
+    after = line[end] if end < len(line) else " "
+
+    def punct(ch: str) -> bool:
+        return not ch.isalnum() and not ch.isspace()
+
+    left = not after.isspace() and (not punct(after) or before.isspace() or punct(before))
+    right = not before.isspace() and (not punct(before) or after.isspace() or punct(after))
+    opens = left and (not right or punct(before))  # `_` inside a word never opens
+    closes = right and (not left or punct(after))
+    return opens or closes
+
+
+def _escape_line(line: str) -> str:
+    if _BREAK.match(line):  # a line of underscores alone would be a rule
+        return line.replace("_", "\\_", 1)
+    pieces, last = [], 0
+    for run in _UNDERSCORES.finditer(line):
+        pieces.append(_ALWAYS.sub(r"\\\1", line[last : run.start()]))
+        text = run.group()
+        pieces.append(text.replace("_", "\\_") if _flanking(line, *run.span()) else text)
+        last = run.end()
+    pieces.append(_ALWAYS.sub(r"\\\1", line[last:]))
+    line = "".join(pieces)
+    line = _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
 
 
 def escape_md(text: str) -> str:
-    """Recorded text safe inside Markdown: it shows as typed, never as formatting."""
-    text = _ALWAYS.sub(r"\\\1", printable(text))
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    """Recorded text safe inside Markdown: it shows exactly as typed, never as
+    formatting, and only what would change the meaning is escaped (a signature
+    line of underscores stays a line of underscores; "1. Mum" becomes "1\\. Mum")."""
+    return "\n".join(_escape_line(line) for line in printable(text).split("\n"))
 
 
 def _md_value(text: str) -> str:
