@@ -78,10 +78,12 @@ def test_markup_in_answers_is_escaped_in_markdown_and_html(case: Store) -> None:
     report = build_report(case, LIBRARY, "C-1", definition())
     md = render(report, "md")
     assert "<script>" not in md and "\\<script\\>" in md
-    assert "\\*\\*bold\\*\\*" in md and "\\[link\\]" in md and "\\# heading" in md
+    assert "\\*\\*bold\\*\\*" in md and "\\[link\\]" in md
+    assert "# heading" in md  # mid-line it is no heading: left as typed
     page = render(report, "html")
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<strong>bold</strong>" not in page and "<a href" not in page
+    assert "<h1>heading" not in page
     assert "\x1b" not in md + page + render(report, "txt")
     assert "@page { size: A4" in page and "break-before: page" in page
 
