@@ -131,3 +131,15 @@ def test_flows_check_reports_a_flow_id_used_twice(
     code, _, err = run(capsys, "flows", "check", original, str(copy))
     assert code == 1
     assert f"{copy}: flow id 'visit-plan' is also used by {original}" in err.splitlines()
+
+
+def test_flows_list_columns_line_up_for_long_ids() -> None:
+    from assistant.commands.authoring import flows_table
+
+    rows = [
+        {"id": "a", "audience": "child", "stages": [1], "title": "Short"},
+        {"id": "x" * 40, "audience": "practitioner", "stages": [1, 2, 3], "title": "Long"},
+    ]
+    lines = flows_table(rows).splitlines()
+    starts = {line.index(word) for line, word in zip(lines, ["TITLE", "Short", "Long"])}
+    assert len(starts) == 1  # the titles begin in one column

@@ -41,9 +41,7 @@ def cmd_flows_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        for row in rows:
-            stages = ", ".join(map(str, row["stages"]))
-            print(f"{row['id']:<28} {row['audience']:<13} stage {stages:<6} {row['title']}")
+        print(flows_table(rows))
     for problem in library.problems:
         print(f"reunify: warning: {problem}", file=sys.stderr)
     return 0
@@ -63,3 +61,20 @@ def cmd_flows_check(args: argparse.Namespace) -> int:
         return 1
     print(f"{len(paths)} flow file(s) checked: no problems")
     return 0
+
+
+def flows_table(rows: list[dict[str, Any]]) -> str:
+    """The flows as aligned columns (each as wide as its longest entry), titles last."""
+    cells = [
+        (str(r["id"]), str(r["audience"]), ", ".join(map(str, r["stages"])), str(r["title"]))
+        for r in rows
+    ]
+    header = ("FLOW", "AUDIENCE", "STAGES", "TITLE")
+    widths = [max(len(c[i]) for c in [header, *cells]) for i in range(3)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+        + "  "
+        + row[3]
+        for row in [header, *cells]
+    ]
+    return "\n".join(line.rstrip() for line in lines)
