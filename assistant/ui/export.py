@@ -49,7 +49,7 @@ class ExportScreen(Dialog[None]):
             yield VerticalScroll(Static(id="preview-text"), id="preview")
             with Horizontal(classes="row"):
                 yield Label("Save as ")
-                yield Input(id="path", placeholder="~/DEMO-001-assessment.md")
+                yield Input(id="path", placeholder=f"~/{self.ref}-assessment.md")
                 yield Button("Save", id="save", variant="primary")
             yield Static(id="export-status", markup=False)
 
