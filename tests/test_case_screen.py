@@ -29,17 +29,29 @@ async def test_case_screen_shows_the_case_and_resumes(tmp_path: Path) -> None:
         sessions = screen.query_one("#case-sessions", OptionList)
         first = str(sessions.get_option_at_index(0).prompt)
         assert "UNFINISHED — resume" in first  # unfinished sessions come first
-        assert sessions.option_count == 8
+        assert sessions.option_count == 9
         classification = str(screen.query_one("#case-classification", Static).render())
-        assert "Suggested by the framework's table" in classification
+        assert "Reunify's reading of the framework's table" in classification
         assert "●●●○ HIGH" in classification
         decisions = str(screen.query_one("#case-decisions", Static).render())
         assert "the partner is not yet assessed" in decisions
-        sessions.highlighted = 6  # newest first: the factors session about the mother
+        assert "your view, not yet agreed" in decisions  # the flow's own level
+        assert "agreed by Worker and team manager" in decisions  # the round's
+        # the sessions list names whom each factors session is about
+        prompts = [str(sessions.get_option_at_index(i).prompt) for i in range(9)]
+        about = [p.split(" · ")[0] for p in prompts if p.startswith("Factors associated")]
+        assert about == [  # newest first
+            "Factors associated with future harm — about Mother's partner",
+            "Factors associated with future harm — about Mother",
+            "Factors associated with future harm — about The child (once for the case)",
+        ]
+        mother = "Factors associated with future harm — about Mother ·"
+        sessions.highlighted = next(i for i, p in enumerate(prompts) if p.startswith(mother))
         await pilot.pause()
         recorded = str(screen.query_one("#recorded", Static).render())
-        assert "Parent or carer: Mother" in recorded
+        assert "About: Mother" in recorded
         assert "Capacity for change: Not known" in recorded
+        assert "Willingness to engage with services: Present; reduces: Alcohol or drug" in recorded
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(pilot.app.screen, WhyScreen)

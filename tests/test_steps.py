@@ -73,3 +73,62 @@ def test_optional_empty_text_suggests_skipping() -> None:
 
 def test_clean_text_keeps_newlines_and_tabs_drops_control_characters() -> None:
     assert clean_text("a\tb\nc\x00\x1b[31m") == "a\tb\nc[31m"
+
+
+# -- factors, decisions and the side-by-side step (issue 15) ------------------------
+def test_a_present_protective_factor_keeps_only_risks_by_id() -> None:
+    """Stage 2 Task 1, strengths vs protective factors: the link is a choice of the
+    case's risks (ids), never free text; an empty list is "none of these"."""
+    protective = step("factor", factor="social_support")
+    kept = protective.check(
+        {"status": "present", "note": " x ", "mitigates": ["social_isolation", "social_isolation"]}
+    )
+    assert kept == {"status": "present", "note": "x", "mitigates": ["social_isolation"]}
+    assert protective.display(kept) == "Present; reduces: Social isolation — x"
+    for wrong in (["social_support"], ["no_such_factor"], "social_isolation", [3]):
+        with pytest.raises(AnswerError, match="choose the recorded risks"):
+            protective.check({"status": "present", "note": "", "mitigates": wrong})
+    absent = protective.check({"status": "absent", "note": "", "mitigates": ["social_isolation"]})
+    assert absent == {"status": "absent", "note": ""}  # only a present factor reduces anything
+    assert protective.fed(absent) == ("factors.social_support", "absent")
+    risk = step("factor", factor="social_isolation")
+    assert risk.check({"status": "not_addressed", "note": "", "mitigates": []}) == {
+        "status": "not_addressed",
+        "note": "",
+    }
+
+
+def test_a_decision_keeps_who_it_was_agreed_with() -> None:
+    decision = step("decision")
+    kept = decision.check({"level": "high", "reason": "r", "agreed_with": " Sam\x00 Patel "})
+    assert kept == {"level": "high", "reason": "r", "suggested": None, "agreed_with": "Sam Patel"}
+    assert decision.display(kept) == "HIGH — r (agreed with Sam Patel)"
+    assert "agreed_with" not in decision.check({"level": "low", "reason": "r", "agreed_with": ""})
+    with pytest.raises(AnswerError, match="at most 80"):
+        decision.check({"level": "low", "reason": "r", "agreed_with": "x" * 81})
+    assert step("decision", blind=True).blind
+
+
+def test_a_classification_step_reads_the_own_levels_it_compares() -> None:
+    compare = {
+        "risk_factors": "a",
+        "protective_factors": "b",
+        "capacity_to_change": "c",
+        "wishes": "d",
+        "overall": "e",
+    }
+    shown = STEP_ADAPTER.validate_python(
+        {"id": "c", "kind": "classification", "text": "Beside.", "compare": compare}
+    )
+    answers = {"a": "high", "b": "low", "d": "amber", "e": {"level": "severe", "reason": "r"}}
+    assert shown.own_levels(answers) == {
+        "risk_factors": "high",
+        "protective_factors": "low",
+        "capacity_to_change": None,
+        "wishes": None,
+        "overall": "severe",
+    }
+    with pytest.raises(ValueError, match="not one of"):
+        STEP_ADAPTER.validate_python(
+            {"id": "c", "kind": "classification", "text": "T", "compare": {**compare, "x": "a"}}
+        )

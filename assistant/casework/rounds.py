@@ -2,11 +2,12 @@
 
 The worker, the team manager and an independent reviewer each classify the four
 rows and the overall level on their own, then compare and agree. A round keeps:
-the table's suggestion when it opened, each rater's rating, and the agreed
-decision. A rater cannot see anyone else's rating until they have submitted
-their own; the agreed level needs a reason, and a sentence when it differs from
-the table's suggestion (an override, which the framework allows for a single
-grave factor). Rounds are never changed once agreed.
+Reunify's reading of the framework's table when it opened, each rater's rating,
+and the agreed decision. A rater sees neither anyone else's rating nor
+Reunify's reading until they have submitted their own (classify before you
+look); the agreed level needs a reason, and a sentence when it differs from
+Reunify's reading (an override, which the framework allows for one grave factor
+or a cluster). Rounds are never changed once agreed.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ class Round:
     id: str
     opened_at: str
     opened_by: str
-    #: the table's suggestion when the round opened: {"level": ..., "rows": {...}}
+    #: Reunify's reading of the table when the round opened: {"level": ..., "rows": {...}}
+    #: (a level or a row may be None: not enough recorded)
     suggested: dict[str, Any]
     ratings: tuple[Rating, ...] = ()
     agreed: dict[str, Any] | None = None
@@ -114,7 +116,7 @@ class ConferRow:
 
     @property
     def differs(self) -> bool:
-        """Raters, or raters and the table, do not all say the same."""
+        """Raters, or raters and Reunify's reading, do not all say the same."""
         levels = set(self.by_role.values())
         if self.suggested:
             levels.add(self.suggested)
@@ -122,7 +124,7 @@ class ConferRow:
 
 
 def confer(round_: Round) -> list[ConferRow]:
-    """Row by row (then overall): the table's suggestion beside each rater's level."""
+    """Row by row (then overall): Reunify's reading beside each rater's level."""
     rows = [
         ConferRow(
             name,
@@ -144,7 +146,7 @@ def prompts(round_: Round) -> list[str]:
         if not row.differs:
             continue
         views = ", ".join(f"{ROLES[role].lower()} {level}" for role, level in row.by_role.items())
-        table = f"; the table suggests {row.suggested}" if row.suggested else ""
+        table = f"; Reunify's reading of the table: {row.suggested}" if row.suggested else ""
         asked.append(
             f"{row.label}: {views}{table}. What evidence does each of you weigh, "
             "and what would settle it?"
@@ -153,7 +155,7 @@ def prompts(round_: Round) -> list[str]:
 
 
 def agree(round_: Round, level: str, reason: str, agreed_by: str) -> dict[str, Any]:
-    """The agreed decision; an override of the table's suggestion needs a sentence."""
+    """The agreed decision; an override of Reunify's reading needs a sentence."""
     if not round_.open:
         raise RoundError("this round is already agreed")
     if len(round_.ratings) < 2:
@@ -169,7 +171,8 @@ def agree(round_: Round, level: str, reason: str, agreed_by: str) -> dict[str, A
 
 
 def conferring_text(round_: Round, role: str) -> str:
-    """The conferring view for `role`: nothing of the others' until their own is in."""
+    """The conferring view for `role`: neither the others' ratings nor Reunify's
+    reading until their own is in."""
     if role not in ROLES:
         return f"Say who is looking: --as {' | '.join(ROLES)}"
     seen = visible_ratings(round_, role)
@@ -177,11 +180,17 @@ def conferring_text(round_: Round, role: str) -> str:
         waiting = len(round_.ratings)
         return (
             f"Round {round_.id}: {waiting} rating(s) submitted. Submit your own first; "
-            "others' ratings stay hidden until then."
+            "others' ratings and Reunify's reading of the framework's table stay hidden "
+            "until then."
         )
     roles = [r.role for r in seen]
-    head = f"{'':<38}{'table':<9}" + "".join(f"{ROLES[r].split()[-1][:8]:<10}" for r in roles)
-    lines = [f"Round {round_.id}: side by side", head]
+    head = f"{'':<38}{'reading':<9}" + "".join(f"{ROLES[r].split()[-1][:8]:<10}" for r in roles)
+    lines = [
+        f"Round {round_.id}: side by side",
+        "(reading: Reunify's reading of the framework's table when the round opened; "
+        "- where too little was recorded)",
+        head,
+    ]
     for row in confer(round_):
         cells = "".join(f"{row.by_role.get(r, '-').upper():<10}" for r in roles)
         flag = "  DIFFERS" if row.differs else ""
@@ -215,9 +224,30 @@ def round_to_row(round_: Round) -> dict[str, Any]:
 
 
 # -- kept in the case's file, through the store --------------------------------
+def beside_reading(own: dict[str, str | None], reading: dict[str, Any]) -> list[ConferRow]:
+    """A practitioner's own levels (the four rows and `overall`) beside Reunify's
+    reading (shaped as `suggestion_now` gives it), row by row then overall."""
+    rows = [
+        ConferRow(
+            name,
+            label,
+            (reading.get("rows") or {}).get(name),
+            {"you": level} if (level := own.get(name)) else {},
+        )
+        for name, label in ROWS.items()
+    ]
+    overall = own.get("overall")
+    rows.append(
+        ConferRow(
+            "overall", "Overall level", reading.get("level"), {"you": overall} if overall else {}
+        )
+    )
+    return rows
+
+
 def suggestion_now(store: Any, library: Any, ref: str) -> dict[str, Any]:
-    """The table's suggestion for the case now, as a round keeps it ({} if nothing
-    recorded feeds the table yet)."""
+    """Reunify's reading of the table for the case now, as a round keeps it ({} if
+    nothing recorded feeds the table yet; a level or row None: not enough recorded)."""
     from assistant.casework.classification import classify_case
 
     now = classify_case(store, library, ref)
@@ -231,7 +261,7 @@ def suggestion_now(store: Any, library: Any, ref: str) -> dict[str, Any]:
 
 
 def open_round(store: Any, ref: str, suggested: dict[str, Any]) -> Round:
-    """Start a round with the table's suggestion as it is now."""
+    """Start a round with Reunify's reading of the table as it is now."""
     import uuid
 
     round_ = Round(uuid.uuid4().hex[:10], store.clock(), store.user, suggested)

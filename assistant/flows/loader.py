@@ -20,6 +20,7 @@ from assistant.flows.content import TomlError, one_line, read_toml
 from assistant.flows.feed_targets import feed_problems
 from assistant.flows.links import linked_cards
 from assistant.flows.steps import KINDS, Step
+from assistant.risk import LEVELS
 
 FLOW_ID = r"^[a-z][a-z0-9-]{0,63}$"
 AUDIENCES = ("practitioner", "supervision", "child", "learning", "check-in")
@@ -54,6 +55,12 @@ class Flow(FlowHeader):
             if s.id == step_id:
                 return s
         raise KeyError(step_id)
+
+    @property
+    def compare_step(self) -> str | None:
+        """The classification step that sets the practitioner's own levels beside
+        Reunify's reading, if any: until it is shown, the reading stays out of sight."""
+        return next((s.id for s in self.steps if getattr(s, "compare", None)), None)
 
 
 @dataclass(frozen=True)
@@ -219,6 +226,7 @@ def _cross_check(steps: list[Any], raw: list[Any], lines: _Lines, name: str) -> 
             line = lines.step(raw_ids.index(step.id), "feeds")
             for why in feed_problems(step.kind, feed.to, feed.values, step.answer_values()):
                 problems.append(Problem(name, why, line, step.id))
+    problems += _compare_problems(steps, raw_ids, lines, name)
     for position, step in enumerate(steps):
         if step.when is None:
             continue
@@ -235,6 +243,31 @@ def _cross_check(steps: list[Any], raw: list[Any], lines: _Lines, name: str) -> 
                 why = f"condition names step '{target}', which is a message, not a question"
             where = raw_ids.index(step.id)
             problems.append(Problem(name, why, lines.step(where, "when"), step.id))
+    return problems
+
+
+def _compare_problems(
+    steps: list[Any], raw_ids: list[Any], lines: _Lines, name: str
+) -> list[Problem]:
+    """A classification step's `compare` names earlier questions of the right kind:
+    a choice of the four levels for a row, a decision for the overall level."""
+    problems: list[Problem] = []
+    for position, step in enumerate(steps):
+        compare = getattr(step, "compare", None) or {}
+        earlier = {s.id: s for s in steps[:position]}
+        for row, target in compare.items():
+            wanted = "decision" if row == "overall" else "choice"
+            found = earlier.get(target)
+            if found is None:
+                why = f"compare: {row} names step '{target}', which does not come before it"
+            elif found.kind != wanted:
+                why = f"compare: {row} names step '{target}', which is not a {wanted} question"
+            elif wanted == "choice" and sorted(found.answer_values()) != sorted(LEVELS):
+                why = f"compare: {row} names step '{target}', whose options are not the four levels"
+            else:
+                continue
+            where = raw_ids.index(step.id)
+            problems.append(Problem(name, why, lines.step(where, "compare"), step.id))
     return problems
 
 

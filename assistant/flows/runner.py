@@ -16,7 +16,7 @@ from typing import Any
 from assistant.flows.loader import Flow
 from assistant.records.events import AnswerEvent
 
-__all__ = ["AnswerEvent", "FlowSession", "RunnerError", "Turn"]
+__all__ = ["AnswerEvent", "FlowSession", "RunnerError", "Turn", "about_words"]
 
 
 class RunnerError(ValueError):
@@ -199,3 +199,17 @@ class FlowSession:
         if step is not None:
             raise RunnerError(f"'{step.label}' is still open")
         return self.summary()
+
+
+def about_words(flow: Flow, events: Iterable[AnswerEvent]) -> str | None:
+    """Whom a session is about (its flow's `about` answer, e.g. "Mother") in words,
+    or None when the flow names nobody or the question is not answered yet."""
+    if flow.about is None:
+        return None
+    latest = None
+    for event in events:
+        if event.step == flow.about:
+            latest = event
+    if latest is None or latest.skipped:
+        return None
+    return str(flow.step(flow.about).display(latest.value))

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from assistant.flows.conditions import Condition, parse_condition
 from assistant.flows.links import linked_cards
 from assistant.risk import LEVELS
-from assistant.risk.factors import FACTORS_BY_ID, PROTECTIVE_STATUSES, RISK_STATUSES
+from assistant.risk.factors import FACTORS_BY_ID
+from assistant.risk.table import ROW_NAMES
 from assistant.text import NOTE_MAX, check_length, clean_text
 
 STEP_ID = r"^[a-z][a-z0-9_]{0,63}$"
@@ -251,6 +252,19 @@ FACTOR_STATUS_LABELS = {
     "present": "Present",
     "unknown": "Not known",
 }
+#: The statuses a factor question offers, in the order shown. One order for both
+#: kinds, so a number key means the same in every factor question: 1 is "not
+#: present", 2 "not known", and the numbers from 3 say how it is present.
+RISK_CHOICES: tuple[str, ...] = (
+    "absent",
+    "unknown",
+    "addressed",
+    "being_addressed",
+    "not_addressed",
+)
+PROTECTIVE_CHOICES: tuple[str, ...] = ("absent", "unknown", "present")
+#: How a present protective factor that reduces none of the recorded risks reads.
+A_STRENGTH = "none of these: it is a strength, not a protection"
 
 
 def _risk_ids(value: Any) -> list[str]:
@@ -297,9 +311,9 @@ class FactorStep(_Question):
         return FACTORS_BY_ID[self.factor].kind == "protective"
 
     def answer_values(self) -> list[str]:
-        return list(PROTECTIVE_STATUSES if self.protective else RISK_STATUSES)
+        return list(PROTECTIVE_CHOICES if self.protective else RISK_CHOICES)
 
-    def check(self, value: Any, today: date | None = None) -> dict[str, str]:
+    def check(self, value: Any, today: date | None = None) -> dict[str, Any]:
         if not isinstance(value, dict) or value.get("status") not in self.answer_values():
             raise AnswerError(f"choose a status: {', '.join(self.answer_values())}")
         note = clean_text(value.get("note") or "")
@@ -317,11 +331,7 @@ class FactorStep(_Question):
         shown = FACTOR_STATUS_LABELS[value["status"]]
         if "mitigates" in value:
             risks = [FACTORS_BY_ID[r].label for r in value["mitigates"] if r in FACTORS_BY_ID]
-            shown += (
-                f"; reduces: {', '.join(risks)}"
-                if risks
-                else "; a strength, not a protection against a recorded risk"
-            )
+            shown += f"; reduces: {', '.join(risks)}" if risks else f"; reduces {A_STRENGTH}"
         return f"{shown} — {value['note']}" if value.get("note") else shown
 
     def fed(self, value: Any) -> tuple[str, Any] | None:
@@ -334,15 +344,27 @@ class FactorStep(_Question):
         return (f"factor-{self.factor}", *super().cards())
 
 
+#: The longest manager's name kept with a decision agreed with them.
+AGREED_WITH_MAX = 80
+
+
 class DecisionStep(_Question):
     """The practitioner's own level and reason (the table guides; people decide).
 
-    The step checks the answer's shape only. Whoever hands the answer in applies
-    casework's rule for a decision that differs from the suggestion
+    The answer is `{level, reason, suggested}`, with `agreed_with` (the manager's
+    name) when the decision was agreed with a manager. The step checks the
+    answer's shape only. Whoever hands the answer in applies casework's rule for
+    a decision that differs from the suggestion
     (`assistant.casework.decisions.make_decision`): the flow engine never imports
-    casework."""
+    casework.
+
+    `blind = true`: the practitioner decides before looking at Reunify's reading
+    (Stage 2 Task 1: classify on your own, then confer). The reading is neither
+    shown nor used to check the reason; it is kept with the decision afterwards.
+    """
 
     kind: Literal["decision"]
+    blind: bool = False
 
     def check(self, value: Any, today: date | None = None) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -356,20 +378,68 @@ class DecisionStep(_Question):
         if len(reason) > NOTE_MAX:
             raise AnswerError(f"the reason is {len(reason)} characters; at most {NOTE_MAX}")
         suggested = value.get("suggested")
-        return {
+        kept: dict[str, Any] = {
             "level": level,
             "reason": reason,
             "suggested": suggested if suggested in LEVELS else None,
         }
+        who = clean_text(str(value.get("agreed_with") or ""))
+        if len(who) > AGREED_WITH_MAX:
+            raise AnswerError(
+                f"the manager's name is {len(who)} characters; at most {AGREED_WITH_MAX}"
+            )
+        if who:
+            kept["agreed_with"] = who
+        return kept
 
     def display(self, value: Any) -> str:
-        return f"{value['level'].upper()} — {value['reason']}"
+        shown = f"{value['level'].upper()} — {value['reason']}"
+        if value.get("agreed_with"):
+            shown += f" (agreed with {value['agreed_with']})"
+        return shown
+
+
+#: What a classification step can set beside Reunify's reading: the four rows and
+#: the overall level.
+COMPARED = (*ROW_NAMES, "overall")
 
 
 class ClassificationStep(_Step):
-    """The assistant shows what the table suggests now, from everything recorded."""
+    """The assistant shows Reunify's reading of the framework's table now, from
+    everything recorded.
+
+    With `compare` it shows the reading beside the practitioner's own levels, row
+    by row, and names the rows that differ: `compare` maps each of the four rows
+    (`risk_factors`, `protective_factors`, `capacity_to_change`, `wishes`) to an
+    earlier `choice` question whose options are the four levels, and `overall`
+    to an earlier `decision` question. Until the step is reached, the reading is
+    kept out of sight (classify before you look, Stage 2 Task 1).
+    """
 
     kind: Literal["classification"]
+    compare: dict[str, str] | None = None
+
+    @field_validator("compare")
+    @classmethod
+    def _rows(cls, compare: dict[str, str] | None) -> dict[str, str] | None:
+        if compare is None:
+            return None
+        unknown = sorted(set(compare) - set(COMPARED))
+        if unknown:
+            raise ValueError(f"compare: {', '.join(unknown)} is not one of {', '.join(COMPARED)}")
+        missing = [name for name in COMPARED if name not in compare]
+        if missing:
+            raise ValueError(f"compare: name a question for {', '.join(missing)}")
+        return {name: compare[name] for name in COMPARED}
+
+    def own_levels(self, answers: dict[str, Any]) -> dict[str, str | None]:
+        """The practitioner's own level for each compared row, from the session's answers."""
+        own: dict[str, str | None] = {}
+        for name, step_id in (self.compare or {}).items():
+            value = answers.get(step_id)
+            level = value.get("level") if isinstance(value, dict) else value
+            own[name] = level if level in LEVELS else None
+        return own
 
 
 Question = (

@@ -14,8 +14,10 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.casework.classification import classify_case
+from assistant.casework.decisions import who_decided
+from assistant.casework.rounds import rounds
 from assistant.flows.loader import FlowLibrary
-from assistant.flows.runner import FlowSession
+from assistant.flows.runner import FlowSession, about_words
 from assistant.records.store import Store, StoreError
 from assistant.text import printable
 from assistant.ui.chat import open_session
@@ -30,7 +32,13 @@ class CaseScreen(Screen):
     CSS_PATH = "case.tcss"
     BINDINGS = [
         Binding("escape", "dismiss", "Back to cases", id="case.back", tooltip="Back to the cases"),
-        Binding("f3", "why", "Why?", id="case.why", tooltip="Why the table suggests this level"),
+        Binding(
+            "f3",
+            "why",
+            "Why?",
+            id="case.why",
+            tooltip="Why Reunify reads the framework's table this way",
+        ),
         Binding(
             "a",
             "audit",
@@ -105,10 +113,16 @@ class CaseScreen(Screen):
         listing = self.query_one("#case-sessions", OptionList)
         listing.clear_options()
         ordered = [s for s in sessions if not s.finished] + [s for s in sessions if s.finished]
+        by_session = self.store.answers_by_session(self.ref)
         for record in ordered:
             state = "finished" if record.finished else "UNFINISHED — resume"
             started = when(record.started_at)
-            text = f"{record.flow_title} · {started} · {record.answers} answers · {state}"
+            title = record.flow_title
+            flow = self.library.flows.get(record.flow_id)
+            about = flow and about_words(flow, [a.event for a in by_session.get(record.id, [])])
+            if about:
+                title += f" — about {about}"
+            text = f"{title} · {started} · {record.answers} answers · {state}"
             listing.add_option(Option(Text(text), id=record.id))
         if not sessions:
             listing.add_option(
@@ -118,8 +132,14 @@ class CaseScreen(Screen):
         else:
             listing.highlighted = 0
         self.case = classify_case(self.store, self.library, self.ref)
-        self.query_one("#case-classification", Static).update(panel_text(self.case))
+        shown = ROUND_OPEN if self._round_open() else panel_text(self.case)
+        self.query_one("#case-classification", Static).update(shown)
         self.query_one("#case-decisions", Static).update(self._decisions())
+
+    def _round_open(self) -> bool:
+        """A classification round is open: the reading stays out of sight here until
+        it is agreed, so that no rater sees it before rating (Stage 2 Task 1)."""
+        return any(r.open for r in rounds(self.store, self.ref))
 
     def _decisions(self) -> Text:
         text = Text("\nDecisions recorded\n", style="bold")
@@ -127,10 +147,12 @@ class CaseScreen(Screen):
         if not decisions:
             text.append("None yet. F4 in a conversation, or the classifying flow, records one.")
         for decision in reversed(decisions):
-            text.append(f"\n{when(decision['at'])} · {decision['who']}\n")
+            text.append(f"\n{when(decision['at'])} · {printable(decision['who'])}\n")
             text.append_text(level_text(decision["level"]))
-            if decision.get("suggested") and decision["suggested"] != decision["level"]:
-                text.append(f" (table suggested {decision['suggested'].upper()})")
+            text.append(f" · {printable(who_decided(decision))}")
+            suggested = decision.get("suggested")
+            if suggested and suggested != decision["level"] and not self._round_open():
+                text.append(f" (Reunify's reading: {suggested.upper()})")
             text.append(f"\n{printable(decision['reason'])}\n")
         return text
 
@@ -207,5 +229,15 @@ class CaseScreen(Screen):
         self.dismiss()
 
     def action_why(self) -> None:
-        if self.case is not None:
+        if self._round_open():
+            self.notify(ROUND_OPEN.plain, markup=False)
+        elif self.case is not None:
             self.app.push_screen(WhyScreen(self.case))
+
+
+ROUND_OPEN = Text.assemble(
+    ("Reunify's reading of the framework's table\n", "bold"),
+    "A classification round is open, so the reading stays hidden here until the round "
+    "is agreed: each rater classifies before they look. Each rater sees it in the "
+    "round (r) once they have rated.",
+)

@@ -20,15 +20,23 @@ from assistant.flows.loader import Flow, FlowLibrary
 from assistant.flows.runner import AnswerEvent, FlowSession, RunnerError
 from assistant.flows.steps import AnswerError
 from assistant.records.store import SessionRecord, Store, StoreError
+from assistant.risk.factors import RISK_FACTORS
+from assistant.risk.table import PRESENT_RISK
 from assistant.ui.cards import CardScreen, CardView
 from assistant.ui.chat_keys import CHAT_BINDINGS, KEYS_LINE, KEYS_LINE_PLAIN
-from assistant.ui.decision import DecisionScreen
+from assistant.ui.decision import DecisionScreen, decided_words
 from assistant.ui.drafts import DraftKeeping
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
 from assistant.ui.log import ConversationLog, TurnMaker
 from assistant.ui.picker import AnswerPicker
 from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line, panel_text
-from assistant.ui.turns import AssistantTurn, ClassificationTurn, ReplyTurn, SummaryTurn
+from assistant.ui.turns import (
+    AssistantTurn,
+    ClassificationTurn,
+    ReplyTurn,
+    SummaryTurn,
+    comparison_text,
+)
 
 #: Seconds between tries to save an answer that could not be saved.
 RETRY_SECONDS = 5.0
@@ -36,10 +44,21 @@ RETRY_SECONDS = 5.0
 #: Seconds within which a second ctrl+x leaves a child's conversation.
 LEAVE_CHORD_SECONDS = 3.0
 
-#: Flows whose conversation shows the table's suggestion beside it.
+#: Flows whose conversation shows Reunify's reading of the framework's table beside it.
 PANEL_AUDIENCES = ("practitioner", "supervision", "check-in")
 #: Below this width the panel folds into one line above the conversation.
 PANEL_MIN_WIDTH = 100
+#: A recorded risk's status, beside its name where a protective factor names it.
+RISK_NOW = {
+    "addressed": "fully addressed",
+    "being_addressed": "being addressed",
+    "not_addressed": "not being addressed",
+}
+#: Said while a flow keeps Reunify's reading out of sight (classify before you look).
+BLIND = (
+    "Reunify's reading of the framework's table shows once your own levels are in "
+    "(classify on your own first: NSPCC framework, Stage 2 Task 1)."
+)
 
 
 def can_change_the_table(step: Any) -> bool:
@@ -88,8 +107,10 @@ class ChatScreen(DraftKeeping, Screen):
                     yield Static(id="error", markup=False)
                     yield Vertical(id="slot")
             yield CardView(id="card-pane")
-            if self.with_panel:
-                yield RiskPanel(id="risk")
+            if self.with_panel:  # hidden from the start in a flow that classifies first
+                panel = RiskPanel(id="risk")
+                panel.display = self.flow.compare_step is None
+                yield panel
         yield Static(KEYS_LINE if self.with_panel else KEYS_LINE_PLAIN, id="keys", markup=False)
 
     async def on_mount(self) -> None:
@@ -113,13 +134,45 @@ class ChatScreen(DraftKeeping, Screen):
         self._refresh_classification()
         await self._advance()
 
+    # -- classify before you look ------------------------------------------
+    def _blind(self) -> bool:
+        """True until the flow's own levels are beside Reunify's reading: until then
+        the reading (panel, F3, the suggestion in a decision) stays out of sight."""
+        target = self.flow.compare_step
+        return target is not None and target not in self._shown
+
+    def _place_panel(self) -> None:
+        """The panel shows when there is room, no card is open and the flow is not
+        keeping the reading out of sight; else the progress line says what it can."""
+        if self.with_panel:
+            cards = self.query_one("#card-pane", CardView).display
+            wide = self.size.width >= PANEL_MIN_WIDTH
+            self.query_one(RiskPanel).display = wide and not cards and not self._blind()
+        self._update_progress()
+
+    def _recorded_risks(self) -> list[tuple[str, str]]:
+        """The case's recorded risk factors (present, whether addressed or not) by
+        name, for a protective factor to say which it reduces."""
+        case = self.case or classify_case(self.store, self.library, self.record.ref)
+        factors = case.inputs.data.get("factors", {})
+        return [
+            (f.id, f"{f.label} ({RISK_NOW[factors[f.id]]})")
+            for f in RISK_FACTORS
+            if factors.get(f.id) in PRESENT_RISK
+        ]
+
     # -- showing -----------------------------------------------------------
     def _said(self, step: Any) -> list[TurnMaker]:
-        """A message step; a classification step also shows the table's suggestion now."""
+        """A message step; a classification step also shows Reunify's reading now,
+        beside the practitioner's own levels when it compares them."""
         turns: list[TurnMaker] = [partial(AssistantTurn, step.text)]
         if step.kind == "classification":
             case = classify_case(self.store, self.library, self.record.ref)
-            turns.append(partial(ClassificationTurn, panel_text(case)))
+            if step.compare:
+                own = step.own_levels(self.session.answers())
+                turns.append(partial(ClassificationTurn, comparison_text(own, case)))
+            else:
+                turns.append(partial(ClassificationTurn, panel_text(case)))
         return turns
 
     def _suggested(self) -> str | None:
@@ -145,7 +198,9 @@ class ChatScreen(DraftKeeping, Screen):
         done, total = self.session.progress()
         state = " · finished" if self.session.complete else ""
         line = Text(f"{done} of {total} answered{state}")
-        if self.with_panel and not self.query_one(RiskPanel).display:
+        if self.with_panel and self._blind():
+            line.append(" · Reunify's reading shows once your own levels are in")
+        elif self.with_panel and not self.query_one(RiskPanel).display:
             line.append(" · ")
             line.append_text(one_line(self.case))
         self._update("#progress", line)
@@ -158,7 +213,7 @@ class ChatScreen(DraftKeeping, Screen):
             self.query_one(selector, Static).update(content)
 
     def _refresh_classification(self) -> None:
-        """Work the table's suggestion out again from everything the case recorded."""
+        """Work Reunify's reading out again from everything the case recorded."""
         if not self.with_panel:
             return
         self.case = classify_case(self.store, self.library, self.record.ref)
@@ -166,9 +221,7 @@ class ChatScreen(DraftKeeping, Screen):
         self.query_one(RiskPanel).show(self.case, decisions[-1] if decisions else None)
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.with_panel:
-            self.query_one(RiskPanel).display = event.size.width >= PANEL_MIN_WIDTH
-            self._update_progress()
+        self._place_panel()
 
     def action_scroll_log(self, pages: int) -> None:
         log = self.query_one(ConversationLog)
@@ -209,15 +262,11 @@ class ChatScreen(DraftKeeping, Screen):
         pane = self.query_one("#card-pane", CardView)
         await pane.show(ids)
         pane.display = True
-        if self.with_panel:
-            self.query_one(RiskPanel).display = False
-            self._update_progress()  # the suggestion moves to the progress line
+        self._place_panel()  # the reading moves to the progress line
 
     def _close_cards(self) -> None:
         self.query_one("#card-pane", CardView).display = False
-        if self.with_panel:
-            self.query_one(RiskPanel).display = self.size.width >= PANEL_MIN_WIDTH
-            self._update_progress()
+        self._place_panel()
 
     @on(Button.Pressed, "#meaning")
     async def _meaning(self) -> None:
@@ -227,18 +276,22 @@ class ChatScreen(DraftKeeping, Screen):
         if not self.with_panel:
             self.notify("This flow does not feed the risk table.", markup=False)
             return
-        self.app.push_screen(DecisionScreen(self._suggested()), self._decided)
+        blind = self._blind()
+        screen = DecisionScreen(None if blind else self._suggested(), blind=blind)
+        self.app.push_screen(screen, self._decided)
 
     def _decided(self, decision: dict[str, Any] | None) -> None:
         if decision is None:
             return
+        if self._blind():  # kept with the decision, not shown before the own levels
+            decision = {**decision, "suggested": self._suggested()}
         try:
             self.store.record_decision(self.record.ref, {**decision, **self._trajectory()})
         except (StoreError, OSError) as exc:
             self.notify(f"Decision not saved: {exc}", severity="error", markup=False)
             return
         self._refresh_classification()
-        self.notify(f"Your decision ({decision['level']}) is recorded.", markup=False)
+        self.notify(decided_words(decision), markup=False)
 
     def _trajectory(self) -> dict[str, Any]:
         """The engine's trajectory now, kept with a decision for the timeline."""
@@ -250,6 +303,9 @@ class ChatScreen(DraftKeeping, Screen):
     def action_why(self) -> None:
         if not self.with_panel:
             self.notify("This flow does not feed the risk table.", markup=False)
+            return
+        if self._blind():
+            self.notify(BLIND, markup=False)
             return
         if self.case is None:
             self._refresh_classification()
@@ -273,7 +329,7 @@ class ChatScreen(DraftKeeping, Screen):
             await self._finish()
         else:
             await self._ask(step)
-        self._update_progress()
+        self._place_panel()  # the reading comes into sight once the own levels are in
 
     async def _ask(self, step: Any, changing: bool = False) -> None:
         self._shown.add(step.id)
@@ -291,7 +347,9 @@ class ChatScreen(DraftKeeping, Screen):
         draft = None if self.store.read_only else self._drafts().get(step.id)
         if draft:
             how += " What you typed before is back (a draft, not yet sent)."
-        await self._set_input(input_for(step, self._suggested()), how)
+        hidden = self._blind() or getattr(step, "blind", False)
+        risks = self._recorded_risks() if getattr(step, "protective", False) else None
+        await self._set_input(input_for(step, None if hidden else self._suggested(), risks), how)
         if draft:
             self._put_typed(draft)
 
@@ -327,9 +385,7 @@ class ChatScreen(DraftKeeping, Screen):
         try:
             current = self.session.current
             if current is not None and current.kind == "decision" and isinstance(value, dict):
-                value = make_decision(  # casework's rule: a differing level needs a sentence
-                    str(value.get("level") or ""), value.get("reason") or "", value.get("suggested")
-                )
+                value = self._decision(current, value)
             event = self.session.prepare_answer(value)
         except DecisionError as exc:
             self._show_error(f"{exc}.")
@@ -338,6 +394,19 @@ class ChatScreen(DraftKeeping, Screen):
             self._show_error(f"{exc}.")
             return
         await self._keep(event)
+
+    def _decision(self, step: Any, value: dict[str, Any]) -> dict[str, Any]:
+        """Casework's rule, applied before the runner checks the shape: a level that
+        differs from Reunify's reading needs a sentence. A blind decision is made
+        before looking, so the reading is kept with it but not used to check it."""
+        blind = step.blind or self._blind()
+        decision = make_decision(
+            str(value.get("level") or ""),
+            value.get("reason") or "",
+            None if blind else value.get("suggested"),
+            value.get("agreed_with"),
+        )
+        return {**decision, "suggested": self._suggested()} if blind else decision
 
     async def _keep(self, event: AnswerEvent) -> None:
         """Store the event first; only a stored answer moves the conversation on."""

@@ -52,7 +52,7 @@ CHAT_BINDINGS: list[BindingType] = [
         "Why?",
         id="chat.why",
         priority=True,
-        tooltip="Why the framework's table suggests this level, with sources",
+        tooltip="Why Reunify reads the framework's table this way, with sources",
     ),
     Binding(
         "f4",
@@ -60,7 +60,7 @@ CHAT_BINDINGS: list[BindingType] = [
         "Decide",
         id="chat.decide",
         priority=True,
-        tooltip="Record your own decision about the level, with the reason",
+        tooltip="Record a decision about the level with the reason (and who agreed it)",
     ),
     Binding(
         "ctrl+x",

@@ -113,6 +113,7 @@ class HomeScreen(Screen):
         self.library = library
         self.query_one("#flows", OptionList).clear_options()
         self._fill_flows(library)
+        self._fill_sessions()  # now they can say whom each session is about
         self._refresh_due()
         if self.library.problems:
             count = len(self.library.problems)
@@ -158,11 +159,30 @@ class HomeScreen(Screen):
         sessions = self.store.sessions(self.ref)
         if not sessions:
             widget.add_option(Option("No sessions yet: start a flow below.", disabled=True))
+        about = self._about(self.ref) if sessions else {}
         for s in sessions:
             state = "finished" if s.finished else "unfinished — resume"
-            text = Text(f"{s.flow_title} · {when(s.started_at)} · {s.answers} answers · {state}")
+            title = f"{s.flow_title} — about {about[s.id]}" if s.id in about else s.flow_title
+            text = Text(f"{title} · {when(s.started_at)} · {s.answers} answers · {state}")
             widget.add_option(Option(text, id=s.id))
         _highlight_first(widget)
+
+    def _about(self, ref: str) -> dict[str, str]:
+        """Whom each session is about ("Mother"), for flows that say (`about`); none
+        while the flows are still loading."""
+        if self.library is None:
+            return {}
+        from assistant.flows.runner import about_words  # the flows are loaded by now
+
+        words: dict[str, str] = {}
+        by_session = self.store.answers_by_session(ref)
+        for record in self.store.sessions(ref):
+            flow = self.library.flows.get(record.flow_id)
+            events = [a.event for a in by_session.get(record.id, [])]
+            about = about_words(flow, events) if flow is not None else None
+            if about:
+                words[record.id] = about
+        return words
 
     def _fill_flows(self, library: FlowLibrary) -> None:
         from assistant.casework.learning import LearningError, learning_items

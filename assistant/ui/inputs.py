@@ -18,7 +18,15 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from assistant.flows.steps import FACTOR_STATUS_LABELS, SCALE_MAX, SCALE_MIN, YES_NO_UNKNOWN
+from assistant.flows.steps import (
+    A_STRENGTH,
+    AGREED_WITH_MAX,
+    FACTOR_STATUS_LABELS,
+    SCALE_MAX,
+    SCALE_MIN,
+    YES_NO_UNKNOWN,
+)
+from assistant.risk.factors import FACTORS_BY_ID
 from assistant.ui.levels import LEVEL_LOOK, level_label
 
 
@@ -203,7 +211,9 @@ class TextInput(TextArea):
 class ChoiceWithNote(Horizontal):
     """A choice, then a note: a number (or Enter) chooses and moves to the note; Enter sends.
 
-    Sends `{key: choice, "note" or note_key: text, **extra}` as one answer.
+    Sends `{key: choice, "note" or note_key: text, **extra}` as one answer. What
+    was chosen shows in words above the note until the answer is sent (shift+tab
+    goes back to change it).
     """
 
     DEFAULT_CSS = """
@@ -242,24 +252,193 @@ class ChoiceWithNote(Horizontal):
         self.call_after_refresh(self.query_one("#choice").focus)
         return self
 
+    def chosen_words(self) -> str:
+        """What was chosen, in words, as it will be kept."""
+        return dict(self.options).get(self.chosen or "", "")
+
+    def _say(self, prompt: str, chosen: bool = True) -> None:
+        """The chosen answer in words above the note, then what to do next."""
+        line = Text()
+        if chosen and self.chosen is not None:
+            line.append("Chosen: ")
+            line.append(self.chosen_words(), style="bold")
+            line.append("\n")
+        line.append(prompt)
+        self.query_one("#note-prompt", Static).update(line)
+
+    def _choose(self, value: str) -> None:
+        self.chosen = value
+        self._say(self.prompts.get(value, self.prompts.get("", "")))
+        self.query_one("#note").focus()
+
+    def _value(self, note: str) -> dict[str, Any] | None:
+        """The whole answer, or None (and say why) when a part is missing."""
+        return {self.key: self.chosen, self.note_key: note, **self.extra}
+
     @on(Submitted)
     def _part(self, message: Submitted) -> None:
         if message.sender is self:
             return  # our own answer, on its way up to the screen
         message.stop()
+        self._took(message)
+
+    def _took(self, message: Submitted) -> None:
+        """A part of the answer was given (subclasses add parts; `@on` handlers
+        are not overridden by name, so only this one is decorated)."""
         if message.sender is self.query_one("#choice", ChoiceInput):
-            self.chosen = message.value
-            prompt = self.prompts.get(message.value, self.prompts.get("", ""))
-            label = dict(self.options)[message.value]
-            self.query_one("#note-prompt", Static).update(f"Chosen: {label}. {prompt}")
-            self.query_one("#note").focus()
+            self._choose(message.value)
             return
-        value = {self.key: self.chosen, self.note_key: message.value, **self.extra}
-        self.post_message(Submitted(self, value))
+        self._send(message.value)
+
+    def _send(self, note: str) -> None:
+        value = self._value(note)
+        if value is not None:
+            self.post_message(Submitted(self, value))
 
 
-def input_for(step: Any, suggested: str | None = None) -> Widget:
-    """The input widget that fits a question's kind."""
+#: The choice in a list of risks that means the protective factor reduces none.
+NONE_OF_THESE = "none"
+
+
+class FactorInput(ChoiceWithNote):
+    """A factor's status, then the evidence. A protective factor that is present
+    also asks which of the case's recorded risks it reduces (several may be
+    ticked), or "none of these": a strength, not a protection (Stage 2, strengths
+    vs protective factors). The note is evidence, never the link.
+
+    Sends `{"status", "note"}`, and `"mitigates": [risk ids]` for a present
+    protective factor (empty for "none of these").
+    """
+
+    DEFAULT_CSS = """
+    FactorInput #risks { max-height: 8; }
+    """
+
+    def __init__(
+        self,
+        options: list[tuple[str, str]],
+        prompts: dict[str, str],
+        risks: list[tuple[str, str]] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(options, "status", "note", prompts, **kwargs)
+        #: the case's recorded risks as (id, name); None for a risk factor's question
+        self.risks = risks
+        self.mitigates: list[str] | None = None
+
+    def compose(self) -> ComposeResult:
+        # the risks take the note's place until ticked, so that all fit at 80×24
+        yield ChoiceInput(self.options, id="choice")
+        with Vertical():
+            yield Static(self.prompts.get("", ""), id="note-prompt", markup=False)
+            if self.risks is not None:
+                choices = [*self.risks, (NONE_OF_THESE, A_STRENGTH.capitalize())]
+                yield MultiInput(choices, id="risks")
+            yield TextInput(id="note")
+
+    def on_mount(self) -> None:
+        self._show_risks(False)
+
+    def _show_risks(self, shown: bool) -> None:
+        for part in self.query("#risks"):
+            part.display = shown
+        self.query_one("#note").display = not shown
+
+    def chosen_words(self) -> str:
+        words = super().chosen_words()
+        if self.mitigates is None or self.risks is None:
+            return words
+        names = [FACTORS_BY_ID[rid].label for rid in self.mitigates if rid in FACTORS_BY_ID]
+        return f"{words}; reduces: {'; '.join(names)}" if names else f"{words}; {A_STRENGTH}"
+
+    def _asks_risks(self) -> bool:
+        return self.risks is not None and self.chosen == "present"
+
+    def _choose(self, value: str) -> None:
+        self.chosen = value
+        self.mitigates = None
+        if not self._asks_risks():
+            self._show_risks(False)
+            super()._choose(value)
+            return
+        self._show_risks(True)
+        self._say(self._risks_prompt(), chosen=False)  # "Present" is highlighted beside
+        self.query_one("#risks").focus()
+
+    def _risks_prompt(self, before: str = "") -> str:
+        if not self.risks:
+            return (
+                f"{before}No risk factor is recorded for this case yet, so there is none to "
+                "choose: keep 'none of these' and record this again once the risks are in."
+            )
+        return f"{before}Which of the recorded risks does it reduce? Tick, then Enter:"
+
+    def _took(self, message: Submitted) -> None:
+        if message.sender is self.query_one("#choice", ChoiceInput):
+            self._choose(message.value)
+        elif self.risks is not None and message.sender is self.query_one("#risks"):
+            self._ticked(message.value)
+        else:
+            self._send(message.value)
+
+    def _ticked(self, ticked: list[str]) -> None:
+        if not ticked:
+            self._say("Tick the risks it reduces, or 'none of these', then Enter:", False)
+            return
+        if NONE_OF_THESE in ticked and len(ticked) > 1:
+            self._say("Tick the risks it reduces, or 'none of these': not both.", False)
+            return
+        self.mitigates = [r for r in ticked if r != NONE_OF_THESE]
+        self._show_risks(False)
+        self._say(self.prompts.get("present", ""))
+        self.query_one("#note").focus()
+
+    def _value(self, note: str) -> dict[str, Any] | None:
+        value: dict[str, Any] = {"status": self.chosen, "note": note}
+        if self._asks_risks():
+            if self.mitigates is None:  # never sent without the risks it reduces
+                self._show_risks(True)
+                self._say("First tick the risks it reduces (or 'none of these'), then Enter:")
+                self.query_one("#risks").focus()
+                return None
+            value["mitigates"] = list(self.mitigates)
+        return value
+
+
+class DecisionInput(ChoiceWithNote):
+    """A level, the reason, and (optional) the manager it was agreed with: only an
+    agreed decision is the case's level; without a name it is the practitioner's
+    own view."""
+
+    DEFAULT_CSS = "DecisionInput TextInput { height: 4; }"
+
+    def compose(self) -> ComposeResult:
+        yield ChoiceInput(self.options, id="choice")
+        with Vertical():
+            yield Static(self.prompts.get("", ""), id="note-prompt", markup=False)
+            yield TextInput(id="note")
+            yield Input(
+                placeholder="Agreed with (manager), optional",
+                id="agreed-with",
+                max_length=AGREED_WITH_MAX,
+                compact=True,
+            )
+
+    @on(Input.Submitted, "#agreed-with")
+    def _agreed_sent(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._send(self.query_one("#note", TextInput).text)
+
+    def _value(self, note: str) -> dict[str, Any] | None:
+        agreed = self.query_one("#agreed-with", Input).value
+        return {"level": self.chosen, "reason": note, "agreed_with": agreed, **self.extra}
+
+
+def input_for(
+    step: Any, suggested: str | None = None, risks: list[tuple[str, str]] | None = None
+) -> Widget:
+    """The input widget that fits a question's kind. `risks`: the case's recorded
+    risks (id, name), offered to a protective factor that is present."""
     kind = step.kind
     if kind == "choice":
         return ChoiceInput([(o.value, o.label) for o in step.options], id="answer")
@@ -274,20 +453,23 @@ def input_for(step: Any, suggested: str | None = None) -> Widget:
     if kind == "text":
         return TextInput(step.placeholder, id="answer")
     if kind == "factor":
-        note = "Evidence for this (optional); Enter sends."
-        prompts = {"": "Choose a status first.", "unknown": "What would tell you? (optional)"}
+        note = "Evidence for this (optional); Enter sends, shift+tab goes back."
+        prompts = {
+            "": "Choose a status first.",
+            "unknown": "What would tell you? (optional); shift+tab goes back.",
+        }
         prompts |= {s: note for s in step.answer_values() if s != "unknown"}
-        if step.protective:
-            prompts["present"] = "Which risk does it reduce, and how? (needed); Enter sends."
         options = [(s, FACTOR_STATUS_LABELS[s]) for s in step.answer_values()]
-        return ChoiceWithNote(options, "status", "note", prompts, id="answer")
+        return FactorInput(
+            options, prompts, (risks or []) if step.protective else None, id="answer"
+        )
     if kind == "decision":
         options = [(lv, level_label(lv)) for lv in LEVEL_LOOK]
         prompts = {
             "": "Choose a level first.",
-            **dict.fromkeys(LEVEL_LOOK, "Your reason; Enter sends."),
+            **dict.fromkeys(LEVEL_LOOK, "Your reason; Enter sends, shift+tab goes back."),
         }
-        return ChoiceWithNote(
+        return DecisionInput(
             options, "level", "reason", prompts, {"suggested": suggested}, id="answer"
         )
     raise ValueError(f"no input for kind {kind!r}")
@@ -300,6 +482,9 @@ HOW_TO_ANSWER = {
     "scale": "Move with ← → or press a digit; Enter sends.",
     "date": "Type the date as YYYY-MM-DD; Enter sends.",
     "text": "Type your answer; Enter sends, ctrl+n starts a new line.",
-    "factor": "Choose the status with its number, then add the evidence; Enter sends.",
-    "decision": "Choose your level with its number, then give your reason; Enter sends.",
+    "factor": "1 not present · 2 not known · 3 on: present; then any evidence; Enter sends.",
+    "decision": (
+        "Choose your level by its number, then your reason; tab to 'Agreed with' if you "
+        "agreed it with your manager. Enter sends."
+    ),
 }

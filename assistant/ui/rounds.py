@@ -1,10 +1,12 @@
 """Classifying together in the app: rate on your own, confer, agree (Stage 2 Task 1).
 
-One dialog per case. With no open round it offers to open one (keeping the
-table's suggestion now). While a round is open, a rater chooses their role,
-gives a level for each row and overall with reasons, and submits; only then
-does the side-by-side view show, for that role. When two or more have rated,
-the agreed level can be recorded, with a sentence if it differs from the table.
+One dialog per case. With no open round it offers to open one (keeping
+Reunify's reading of the framework's table now, unseen). While a round is open,
+a rater chooses their role, gives a level for each row and overall with
+reasons, and submits; only then does the side-by-side view show, for that
+role, with Reunify's reading: nothing of it shows before the rater has rated.
+When two or more have rated, the agreed level can be recorded, with a sentence
+if it differs from Reunify's reading.
 """
 
 from __future__ import annotations
@@ -63,9 +65,16 @@ class RoundScreen(Dialog[None]):
             yield Static(id="round-status", markup=False)
             yield Static(id="round-error", markup=False)
             if round_ is None:
-                yield Button("Open a round (keeps the table's suggestion now)", id="open")
+                yield Button(
+                    "Open a round (keeps Reunify's reading now, shown to each rater "
+                    "once they have rated)",
+                    id="open",
+                )
                 return
-            yield Label("Rate on your own: nobody else's rating shows until yours is in.")
+            yield Label(
+                "Rate on your own: nobody else's rating, and not Reunify's reading, "
+                "shows until yours is in."
+            )
             with Horizontal(classes="row"):
                 yield Label("You are")
                 yield Select([(label, role) for role, label in ROLES.items()], id="role")
@@ -90,7 +99,7 @@ class RoundScreen(Dialog[None]):
             with Horizontal(classes="row"):
                 yield Label("Agreed by (names or initials)")
                 yield Input(id="agreed-by", max_length=120)
-            yield Label("Reason (a sentence if it differs from the table)")
+            yield Label("Reason (a sentence if it differs from Reunify's reading)")
             yield TextArea(id="agreed-reason")
             yield Button("Record the agreed level", id="agree")
 
@@ -108,11 +117,9 @@ class RoundScreen(Dialog[None]):
         round_ = self.current()
         if round_ is None:
             text = f"Case {self.ref}: no open round. Open one to classify independently."
-        else:
-            suggested = round_.suggested.get("level")
-            table = f"the table suggested {suggested.upper()}" if suggested else "no suggestion"
+        else:  # never the reading here: a rater sees it only once they have rated
             text = (
-                f"Case {self.ref}: round {round_.id} opened {round_.opened_at[:10]} ({table}). "
+                f"Case {self.ref}: round {round_.id} opened {round_.opened_at[:10]}. "
                 f"{len(round_.ratings)} of 3 raters have submitted."
             )
         self.query_one("#round-status", Static).update(text)

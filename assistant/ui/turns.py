@@ -8,7 +8,10 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from assistant.casework.classification import CaseClassification, to_record_next
+from assistant.casework.rounds import beside_reading
 from assistant.text import printable
+from assistant.ui.levels import level_text
 from assistant.ui.markdown import LinkedMarkdown
 
 
@@ -68,8 +71,48 @@ class SummaryTurn(Static):
 
 
 class ClassificationTurn(Static):
-    """What the table suggests, shown inside the conversation (plain text, never markup)."""
+    """Reunify's reading of the framework's table, shown inside the conversation (plain
+    text, never markup)."""
 
     DEFAULT_CSS = (
         "ClassificationTurn { margin: 1 8 0 0; padding: 0 1; border-left: thick $warning; }"
     )
+
+
+def _level(level: str | None, missing: str) -> Text:
+    return level_text(level) if level else Text(missing)
+
+
+def comparison_text(own: dict[str, str | None], case: CaseClassification) -> Text:
+    """The practitioner's own levels beside Reunify's reading of the framework's
+    table, row by row then overall, and the rows where they differ."""
+    result = case.result if not case.inputs.empty else None
+    reading: dict[str, Any] = {}
+    if result is not None:
+        reading = {"level": result.suggested, "rows": result.rows.as_dict()}
+    text = Text("Your classification beside Reunify's reading of the framework's table\n", "bold")
+    if result is None:
+        text.append("Nothing recorded for this case feeds the table yet.\n")
+    rows = beside_reading(own, reading)
+    for row in rows:
+        text.append(f"\n{row.label}\n", style="bold")
+        text.append("  you: ")
+        text.append_text(_level(row.by_role.get("you"), "not given"))
+        text.append(" · Reunify's reading: ")
+        text.append_text(_level(row.suggested, "not known yet"))
+        if row.differs:
+            text.append(" · DIFFERS", style="bold")
+    differ = [row.label for row in rows if row.differs]
+    if differ:
+        text.append(f"\n\nWhere you differ: {', '.join(differ)}.", style="bold")
+        text.append(" Weigh the evidence on each; you may keep your level with your reasons.")
+    elif result is not None and result.suggested is not None:
+        text.append("\n\nYou and Reunify's reading agree on every row and overall.")
+    if result is not None and result.suggested is None:
+        text.append("\n\nNot enough recorded for Reunify's reading to suggest a level yet.")
+        for step in to_record_next(result):
+            text.append(f"\n• record {step}")
+    if result is not None and result.provisional:
+        text.append(f"\n\nSome things are not known ({len(result.gaps)}); F3 lists them.")
+    text.append("\nReunify's reading guides judgement; people decide.", style="italic")
+    return text
