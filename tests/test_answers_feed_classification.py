@@ -88,7 +88,11 @@ def assessed(tmp_path: Path) -> Path:
     store.create_case("LA-1")
     record(store, "LA-1", "case-profile", PROFILE)
     drugs = {"status": "not_addressed", "note": "Positive tests in March."}
-    support = {"status": "present", "note": "Grandmother helps daily; reduces neglect risk."}
+    support = {  # named as reducing the open risk (Stage 2: strengths vs protective factors)
+        "status": "present",
+        "note": "Grandmother cares for him while mum attends treatment.",
+        "mitigates": ["substance_misuse"],
+    }
     record(
         store,
         "LA-1",
@@ -167,7 +171,7 @@ def test_case_classify_without_json_flag_prints_the_classify_output(
     code, out = classify(capsys, assessed)
     assert code == 0
     result = json.loads(out)
-    assert set(result) == {"suggested", "rows", "gaps", "alerts", "trajectory"}
+    assert set(result) == {"suggested", "provisional", "rows", "gaps", "alerts", "trajectory"}
     assert result["suggested"] == "high"
 
 
@@ -230,7 +234,7 @@ async def test_check_in_shows_the_table_and_child_flows_hide_risk_keys(tmp_path:
                 await pilot.press("1")
             await pilot.pause()
         shown = str(chat.query_one(ClassificationTurn).render())
-        assert "Suggested by the framework's table" in shown
+        assert "Reunify's reading of the framework's table" in shown
         assert "●●●○ HIGH" in shown
         await pilot.press("escape")
         await pilot.pause()

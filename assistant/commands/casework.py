@@ -19,7 +19,7 @@ def add_commands(commands: Any, case_commands: Any) -> None:
     classify.add_argument("--input", required=True, help="JSON file, or - for standard input")
     classify.set_defaults(func=cmd_classify)
     case_classify = case_commands.add_parser(
-        "classify", help="what the framework's table suggests for a case, from its answers"
+        "classify", help="Reunify's reading of the framework's table for a case, from its answers"
     )
     case_classify.add_argument("ref", help="case reference")
     case_classify.add_argument(
