@@ -141,5 +141,7 @@ def test_flows_list_columns_line_up_for_long_ids() -> None:
         {"id": "x" * 40, "audience": "practitioner", "stages": [1, 2, 3], "title": "Long"},
     ]
     lines = flows_table(rows).splitlines()
-    starts = {line.index(word) for line, word in zip(lines, ["TITLE", "Short", "Long"])}
+    starts = {
+        line.index(word) for line, word in zip(lines, ["TITLE", "Short", "Long"], strict=True)
+    }
     assert len(starts) == 1  # the titles begin in one column

@@ -117,3 +117,21 @@ def test_a_schema_reunify_never_wrote_is_refused(
     (root / "index.json").write_text(json.dumps(index))
     assert main(["--db", str(root), "cases"]) == 1
     assert "is not one Reunify ever wrote" in one_line_error(capsys)
+
+
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [("1989-12-31", False), ("1990-01-01", True), ("2100-12-31", True), ("2101-01-01", False),
+     ("9999-12-31", False), ("2026-03-01\n", True), ("2026-03-01x", False)],
+)  # fmt: skip
+def test_dates_typed_in_the_app_stay_in_a_sane_range(typed: str, accepted: bool) -> None:
+    """1990-2100: due dates and six-month rules counted from them cannot overflow."""
+    from assistant.flows.steps import AnswerError, DateStep
+
+    step = DateStep(id="d", kind="date", text="When?", label="When")
+    if accepted:
+        assert step.check(typed) == typed.strip()
+        assert step.display(typed.strip())[0].isdigit()
+    else:
+        with pytest.raises(AnswerError):
+            step.check(typed)

@@ -90,3 +90,13 @@ def test_file_names_are_portable(tmp_path: Path) -> None:
     store.backup("manual")
     names = [p.name for p in (tmp_path / "db").rglob("*")]
     assert names and not [n for n in names if set(n) & set('<>:"|?*\\')]
+
+
+def test_no_platform_only_strftime_codes() -> None:
+    """'%-d' works on Linux and macOS only; Windows' strftime rejects it."""
+    found = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if any(code in path.read_text(encoding="utf-8") for code in ("%-d", "%-m", "%-H", "%-I"))
+    ]
+    assert found == []

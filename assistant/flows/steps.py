@@ -24,7 +24,10 @@ STEP_ID = r"^[a-z][a-z0-9_]{0,63}$"
 OPTION_VALUE = r"^[a-z0-9][a-z0-9_]{0,63}$"
 YES_NO_UNKNOWN = {"yes": "Yes", "no": "No", "unknown": "Not known"}
 SCALE_MIN, SCALE_MAX = 0, 10
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Dates a practitioner can type: wide enough for any real case, narrow enough that
+#: the due dates and six-month rules counted from them stay inside the calendar.
+FIRST_DATE, LAST_DATE = date(1990, 1, 1), date(2100, 12, 31)
 
 
 class AnswerError(ValueError):
@@ -227,12 +230,16 @@ class DateStep(_Question):
 
     def check(self, value: Any, today: date | None = None) -> str:
         text = value.strip() if isinstance(value, str) else ""
-        if not ISO_DATE.match(text):
+        if not ISO_DATE.fullmatch(text):
             raise AnswerError(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01")
         try:
             day = date.fromisoformat(text)
         except ValueError:
             raise AnswerError(f"{text} is not a real date") from None
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise AnswerError(
+                f"{text} is outside {FIRST_DATE.year}-{LAST_DATE.year}; check the year"
+            )
         today = today or date.today()
         if not self.allow_future and day > today:
             raise AnswerError(f"{text} is in the future; this question needs a date up to today")
@@ -241,7 +248,8 @@ class DateStep(_Question):
         return text
 
     def display(self, value: Any) -> str:
-        return date.fromisoformat(value).strftime("%-d %B %Y")
+        day = date.fromisoformat(value)
+        return f"{day.day} {day:%B %Y}"  # a day without its leading zero, on every platform
 
 
 FACTOR_STATUS_LABELS = {
