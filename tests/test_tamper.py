@@ -97,3 +97,22 @@ def test_escape_sequences_in_a_user_name_never_reach_the_terminal(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "evil␛]0;owned␇␛[2J" in out
+
+
+async def test_the_audit_screen_names_a_broken_chain(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from assistant.ui.app import create_app
+    from assistant.ui.audit import AuditScreen
+
+    store = filled(tmp_path / "db", who="a\x1b[31mb")
+    log = log_path(store.case_path("A-1"))
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(lines[0] + lines[2])
+    async with create_app(Store(tmp_path / "db"), select="A-1").run_test(size=(100, 40)) as pilot:
+        await pilot.press("enter", "a")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AuditScreen)
+        shown = str(pilot.app.screen.query_one(Static).render())
+        assert "WARNING: the answer log was changed outside Reunify: line 2 is answer 3" in shown
+        assert "\x1b" not in shown and "a␛[31mb" in shown

@@ -12,17 +12,28 @@ from textual.widgets import Static
 
 from assistant.documents.describe import describe
 from assistant.records.store import AuditRow
+from assistant.text import printable
 from assistant.ui.dialog import Dialog
 from assistant.ui.stamps import when
 
 
-def audit_text(ref: str, rows: list[AuditRow], library: Any = None) -> Text:
-    """Every answer event, oldest first; a changed answer shows what it replaced."""
+def audit_text(
+    ref: str, rows: list[AuditRow], library: Any = None, problem: str | None = None
+) -> Text:
+    """Every answer event, oldest first; a changed answer shows what it replaced. A
+    broken chain in the case's log is named first, with its first bad line."""
     text = Text(f"Audit of case {ref}: every answer as it was recorded\n", style="bold")
+    if problem:
+        text.append(
+            f"\n⚠ WARNING: the answer log was changed outside Reunify: {printable(problem)}. "
+            "Run 'reunify check' and restore this case from a backup if needed.\n",
+            style="bold",
+        )
     if not rows:
         text.append("\nNo answers yet.")
     for row in rows:
-        text.append(f"\n#{row.seq} · {when(row.at)} · {row.who} · {row.flow_title}\n", style="dim")
+        who, title = printable(row.who), printable(row.flow_title)
+        text.append(f"\n#{row.seq} · {when(row.at)} · {who} · {title}\n", style="dim")
         flow = library.flows.get(row.flow_id) if library is not None else None
         label, answer = describe(flow, row.step, row.value, row.skipped)
         text.append(f"{label}: ", style="bold")
@@ -40,15 +51,18 @@ class AuditScreen(Dialog[None]):
 
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="audit.close")]
 
-    def __init__(self, ref: str, rows: list[AuditRow], library: Any = None) -> None:
+    def __init__(
+        self, ref: str, rows: list[AuditRow], library: Any = None, problem: str | None = None
+    ) -> None:
         super().__init__()
         self.ref = ref
         self.rows = rows
         self.library = library
+        self.problem = problem
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-box", id="audit"):
-            yield Static(audit_text(self.ref, self.rows, self.library))
+            yield Static(audit_text(self.ref, self.rows, self.library, self.problem))
 
     def on_mount(self) -> None:
         self.query_one("#audit").focus()

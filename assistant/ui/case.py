@@ -182,7 +182,8 @@ class CaseScreen(Screen):
     def action_audit(self) -> None:
         from assistant.ui.audit import AuditScreen
 
-        self.app.push_screen(AuditScreen(self.ref, self.store.audit(self.ref), self.library))
+        rows, problem = self.store.audit(self.ref), self.store.log_problem(self.ref)
+        self.app.push_screen(AuditScreen(self.ref, rows, self.library, problem))
 
     def action_round(self) -> None:
         from assistant.ui.rounds import RoundScreen
