@@ -26,20 +26,42 @@ class NetworkUsed(AssertionError):
     """The app tried to reach the network, which it must never do."""
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test fails if anything tries to open a network connection (issue 6).
+def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Every test fails if anything tries to open a network connection.
 
     Local socket pairs (asyncio's wake-up pipe) are not connections and stay allowed.
+    A test marked `loopback` (the team server's own tests) may reach this machine's
+    loopback addresses, and nothing else.
     """
+    loopback = request.node.get_closest_marker("loopback") is not None
+    real = {
+        "connect": socket.socket.connect,
+        "connect_ex": socket.socket.connect_ex,
+        "create_connection": socket.create_connection,
+        "getaddrinfo": socket.getaddrinfo,
+    }
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise NetworkUsed(f"network connection attempted: {args!r}")
+    def host_of(args: tuple[object, ...]) -> object:
+        first = args[0] if args else None
+        return first[0] if isinstance(first, tuple) else first
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    def guarded(name: str, method: bool) -> object:
+        def call(*args: object, **kwargs: object) -> object:
+            host = host_of(args[1:] if method else args)
+            if loopback and host in LOOPBACK:
+                return real[name](*args, **kwargs)  # type: ignore[operator]
+            raise NetworkUsed(f"network connection attempted: {args!r}")
+
+        return call
+
+    monkeypatch.setattr(socket.socket, "connect", guarded("connect", True))
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded("connect_ex", True))
+    monkeypatch.setattr(socket, "create_connection", guarded("create_connection", False))
+    monkeypatch.setattr(socket, "getaddrinfo", guarded("getaddrinfo", False))
 
 
 @pytest.fixture

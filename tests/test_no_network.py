@@ -25,8 +25,14 @@ def test_the_guard_refuses_connections() -> None:
         sock.connect(("127.0.0.1", 9))
 
 
+#: The team server is the one part that talks over a network: to signed-in browsers.
+SERVER = PACKAGE / "commands" / "serve.py"
+
+
 def test_no_module_of_the_app_imports_a_network_library() -> None:
     for path in PACKAGE.rglob("*.py"):
+        if path == SERVER:
+            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = []
@@ -36,3 +42,12 @@ def test_no_module_of_the_app_imports_a_network_library() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in NETWORK_MODULES, f"{path}: imports {name}"
+
+
+def test_only_the_team_server_serves_and_it_fetches_nothing() -> None:
+    """`reunify serve` listens; it never fetches anything from elsewhere (its page uses
+    only what it serves itself)."""
+    source = SERVER.read_text(encoding="utf-8")
+    assert "ClientSession" not in source and "urlopen" not in source
+    page = (PACKAGE / "commands" / "serve_templates" / "app_index.html").read_text()
+    assert "http://" not in page and "https://" not in page

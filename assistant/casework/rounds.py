@@ -274,8 +274,29 @@ def rounds(store: Any, ref: str) -> list[Round]:
     return [round_from_row(row) for row in store.round_rows(ref)]
 
 
+def bound_role(store: Any) -> str | None:
+    """On a team server, the round role of the signed-in person's account (a rating
+    is bound to it, so blind rating is enforced, not a matter of practice)."""
+    access = getattr(store, "access", None)
+    if access is None:
+        return None
+    from assistant.records.users import ROUND_ROLES
+
+    return ROUND_ROLES.get(access.person.role, "")
+
+
 def rate(store: Any, ref: str, round_id: str, rating: Rating) -> Round:
-    """Add a rating (stamped now), read and written under the database's lock."""
+    """Add a rating (stamped now), read and written under the database's lock. On a
+    team server the rating is bound to the signed-in account: its role and name."""
+    role = bound_role(store)
+    if role is not None:
+        if rating.role != role:
+            raise RoundError(
+                f"you are signed in as {store.user}; you rate as {ROLES.get(role, 'nobody')}"
+                if role
+                else f"{store.user}'s account does not rate in rounds"
+            )
+        rating = Rating(**{**rating.__dict__, "rater": store.user})
     stamped = Rating(**{**rating.__dict__, "at": store.clock()})
     row = store.change_round(
         ref, round_id, lambda row: round_to_row(add_rating(round_from_row(row), stamped))

@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 
 from assistant import __version__
-from assistant.commands import authoring, cases, casework, data, documents
+from assistant.commands import authoring, cases, casework, data, documents, people, serve
 from assistant.commands.common import Parser, UserError
 
-SUBJECTS = (cases, casework, authoring, data, documents)
+SUBJECTS = (cases, casework, authoring, data, documents, people, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

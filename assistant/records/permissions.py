@@ -18,7 +18,14 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 #: Reunify's own files at the top of a database folder.
-TOP_FILES = ("index.json", "key.json", ".lock", ".app.lock")
+TOP_FILES = (
+    "index.json",
+    "key.json",
+    ".lock",
+    ".app.lock",
+    "users.json",
+    "users-audit.jsonl",
+)
 #: Folders Reunify makes inside it, and the patterns of the files it keeps there.
 OWN_FOLDERS = {
     "cases": ("*.json", "*.answers.jsonl", "*.damaged-*"),

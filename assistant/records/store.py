@@ -68,6 +68,7 @@ from assistant.records.storage import (
     read_document,
     write_atomic,
 )
+from assistant.records.users import Access
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -123,10 +124,14 @@ class Store(CaseKeeping):
         clock: Callable[[], str] = now,
         user: str | None = None,
         passphrase: str | None = None,
+        access: Access | None = None,
     ):
         self.root = Path(root)
         self.clock = clock
-        self.user = user or current_user()
+        #: on a team server, the signed-in person: their name is the user, and they
+        #: see only the cases they may (see `assistant.records.users`)
+        self.access = access
+        self.user = access.person.name if access is not None else (user or current_user())
         self.read_only = False
         self._app_lock: FileLock | None = None
         self._logs = answer_log.LogCache()
@@ -177,7 +182,26 @@ class Store(CaseKeeping):
         return self.root / "index.json"
 
     def case_path(self, ref: str) -> Path:
-        return self.root / "cases" / f"{check_ref(ref)}.json"
+        check_ref(ref)
+        if self.access is not None and not self._may_see(ref):
+            raise StoreError(f"there is no case {ref!r} you can open")
+        return self.root / "cases" / f"{ref}.json"
+
+    def _may_see(self, ref: str) -> bool:
+        assert self.access is not None
+        document = self._read(self.index_path) or {}
+        rows = [r for r in document.get("cases", {}).values() if r.get("ref") == ref]
+        # a case being created (not yet in the index) is the creator's
+        return not rows or self.access.can_see(rows[0])
+
+    def share_case(self, ref: str, name: str) -> None:
+        """Add a person to a case's members (`reunify case share REF NAME`)."""
+        self.case(ref)
+        with self._db(self.index_path, write=True) as db:
+            row = db.table("cases").get(Query().ref == ref)
+            assert isinstance(row, dict)
+            members = sorted({*row.get("members", []), name})
+            db.table("cases").update({"members": members}, Query().ref == ref)
 
     def _check_schema(self) -> None:
         version = schema_version(self._read(self.index_path))
@@ -330,6 +354,7 @@ class Store(CaseKeeping):
         records = [
             CaseRecord(**{k: v for k, v in row.items() if k in fields})
             for row in document.get("cases", {}).values()
+            if self.access is None or self.access.can_see(row)
         ]
         shown = [c for c in records if archived or c.archived_at is None]
         return sorted(shown, key=lambda c: c.ref.casefold())

@@ -1,0 +1,370 @@
+"""`reunify serve`: a team's Reunify in the browser, for signed-in people only.
+
+A real server on 127.0.0.1 (a free port) is started for these tests; HTTP checks use
+plain requests, and the browser checks drive Debian's headless Chromium through
+Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+
+from assistant.records import users
+from assistant.records.store import Store, StoreError
+
+pytestmark = pytest.mark.loopback
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PASSWORDS = {"alice": "alice-long-password", "bob": "bob-long-password", "rita": "rita-password!"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def team_database(root: Path) -> Path:
+    store = Store(root, user="admin")
+    store.create_case("TEAM-1")
+    users.add_user(root, "alice", "worker", PASSWORDS["alice"], "north")
+    users.add_user(root, "bob", "manager", PASSWORDS["bob"], "north")
+    users.add_user(root, "rita", "reviewer", PASSWORDS["rita"], "south")
+    store.share_case("TEAM-1", "alice")
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = team_database(tmp_path_factory.mktemp("team") / "db")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "--db", str(root), "serve", "--port", str(port),
+         "--idle-minutes", "5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/signin", timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise AssertionError(process.stdout.read() if process.stdout else "did not start")
+    yield base, root
+    process.terminate()
+    process.wait(timeout=10)
+
+
+class Browser:
+    """A cookie-keeping HTTP client that does not follow redirects."""
+
+    def __init__(self, base: str) -> None:
+        self.base, self.jar = base, CookieJar()
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: object, **kwargs: object) -> None:
+                return None
+
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
+        )
+
+    def get(self, path: str) -> tuple[int, str, dict[str, str]]:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, fields: dict[str, str]) -> tuple[int, str, dict[str, str]]:
+        data = urllib.parse.urlencode(fields).encode()
+        return self._open(urllib.request.Request(self.base + path, data=data))
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, str, dict[str, str]]:
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), dict(error.headers)
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.jar if c.name == name), None)
+
+    def sign_in(self, name: str, password: str) -> int:
+        _, page, _ = self.get("/signin")
+        token = re.search(r"name='csrf' value='([^']+)'", page)
+        assert token is not None
+        status, _, _ = self.post(
+            "/signin", {"csrf": token.group(1), "name": name, "password": password}
+        )
+        return status
+
+
+def test_nothing_without_signing_in(server: tuple[str, Path]) -> None:
+    base, _ = server
+    anyone = Browser(base)
+    status, _, headers = anyone.get("/")
+    assert status == 302 and headers["Location"].endswith("/signin")
+    assert anyone.get("/ws")[0] == 401
+    assert anyone.get("/download/x")[0] == 401
+    assert anyone.post("/signout", {})[0] == 401
+
+
+def test_a_wrong_password_is_refused_and_audited(server: tuple[str, Path]) -> None:
+    base, root = server
+    assert Browser(base).sign_in("alice", "not her password") == 401
+    assert Browser(base).sign_in("nobody", "not a password at all") == 401
+    events = [(r["event"], r["user"]) for r in users.audit_lines(root)]
+    assert ("sign-in failed", "alice") in events and ("sign-in failed", "nobody") in events
+    assert not any("not her password" in json.dumps(r) for r in users.audit_lines(root))
+
+
+def test_a_form_without_its_token_is_refused(server: tuple[str, Path]) -> None:
+    base, _ = server
+    anyone = Browser(base)
+    fields = {"csrf": "made-up", "name": "alice", "password": PASSWORDS["alice"]}
+    assert anyone.post("/signin", fields)[0] == 403
+
+
+def test_signing_in_gives_a_new_private_session(server: tuple[str, Path]) -> None:
+    base, _ = server
+    alice = Browser(base)
+    assert alice.sign_in("alice", PASSWORDS["alice"]) == 302
+    first = alice.cookie("reunify_session")
+    status, page, headers = alice.get("/")
+    assert status == 200 and "Signed in as <strong>alice</strong>" in page
+    assert "googleapis" not in page and "https://" not in page  # nothing from elsewhere
+    assert headers["Cache-Control"] == "no-store"
+    assert alice.sign_in("alice", PASSWORDS["alice"]) == 302
+    assert alice.cookie("reunify_session") != first  # a new id at every sign-in
+    csrf = re.search(r'name="csrf" value="([^"]+)"', alice.get("/")[1])
+    assert csrf is not None
+    assert alice.post("/signout", {"csrf": csrf.group(1)})[0] == 302
+    assert alice.get("/")[0] == 302
+
+
+def test_the_session_cookie_is_httponly_and_strict(server: tuple[str, Path]) -> None:
+    base, _ = server
+    alice = Browser(base)
+    _, page, _ = alice.get("/signin")
+    token = re.search(r"name='csrf' value='([^']+)'", page)
+    assert token is not None
+    request = urllib.request.Request(
+        base + "/signin",
+        data=urllib.parse.urlencode(
+            {"csrf": token.group(1), "name": "alice", "password": PASSWORDS["alice"]}
+        ).encode(),
+    )
+    _, _, headers = alice._open(request)
+    cookie = headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_repeated_failures_slow_sign_in_down(server: tuple[str, Path]) -> None:
+    base, _ = server
+    for _ in range(4):
+        Browser(base).sign_in("rita", "wrong password here")
+    browser = Browser(base)
+    _, page, _ = browser.get("/signin")
+    token = re.search(r"name='csrf' value='([^']+)'", page)
+    assert token is not None
+    status, page, _ = browser.post(
+        "/signin", {"csrf": token.group(1), "name": "rita", "password": PASSWORDS["rita"]}
+    )
+    assert status == 429 and "Too many failed sign-ins" in page
+
+
+def test_a_websocket_from_another_site_is_refused(server: tuple[str, Path]) -> None:
+    import asyncio
+
+    import aiohttp
+
+    base, _ = server
+    alice = Browser(base)
+    alice.sign_in("alice", PASSWORDS["alice"])
+    cookie = f"reunify_session={alice.cookie('reunify_session')}"
+
+    async def connect(origin: str) -> int:
+        async with aiohttp.ClientSession() as session:
+            try:
+                async with session.ws_connect(
+                    base.replace("http", "ws") + "/ws",
+                    headers={"Origin": origin, "Cookie": cookie},
+                ):
+                    return 101
+            except aiohttp.WSServerHandshakeError as error:
+                return error.status
+
+    assert asyncio.run(connect("http://evil.example")) == 403
+    assert asyncio.run(connect("http://127.0.0.1:1")) == 403
+
+
+def test_who_sees_what(tmp_path: Path) -> None:
+    """A worker sees the cases they created or were added to, a manager their team's,
+    a reviewer only those they were invited to; every other case is not there."""
+    root = team_database(tmp_path / "db")
+    alice = Store(root, access=users.access_for(root, "alice"))
+    alice.create_case("ALICE-2")
+    bob = Store(root, access=users.access_for(root, "bob"))
+    rita = Store(root, access=users.access_for(root, "rita"))
+    assert [c.ref for c in alice.cases()] == ["ALICE-2", "TEAM-1"]
+    assert [c.ref for c in bob.cases()] == ["ALICE-2", "TEAM-1"]  # alice is in his team
+    assert rita.cases() == []
+    for action in (
+        lambda: rita.case("TEAM-1"),
+        lambda: rita.sessions("TEAM-1"),
+        lambda: rita.start_session("TEAM-1", "f", "F"),
+        lambda: rita.decisions("TEAM-1"),
+        lambda: rita.audit("TEAM-1"),
+    ):
+        with pytest.raises(StoreError, match="no case"):
+            action()
+    Store(root).share_case("TEAM-1", "rita")
+    rita = Store(root, access=users.access_for(root, "rita"))
+    assert [c.ref for c in rita.cases()] == ["TEAM-1"]
+    assert alice.user == "alice"  # the signed-in name, whatever REUNIFY_USER says
+
+
+def test_a_rating_is_bound_to_the_account(tmp_path: Path) -> None:
+    from assistant.casework.rounds import RoundError, make_rating, open_round, rate, rounds
+
+    root = team_database(tmp_path / "db")
+    alice = Store(root, access=users.access_for(root, "alice"))
+    opened = open_round(alice, "TEAM-1", {})
+    rows = {"risk_factors": "high", "protective_factors": "high",
+            "capacity_to_change": "high", "wishes": "high"}  # fmt: skip
+    as_manager = make_rating("team_manager", "someone", rows, "high", "pretending")
+    with pytest.raises(RoundError, match="you rate as Social worker"):
+        rate(alice, "TEAM-1", opened.id, as_manager)
+    rate(alice, "TEAM-1", opened.id, make_rating("worker", "typed name", rows, "high", "mine"))
+    (kept,) = rounds(alice, "TEAM-1")[0].ratings
+    assert kept.rater == "alice"
+
+
+def _record_many(root: str, who: str, count: int) -> None:
+    from assistant.flows.runner import AnswerEvent
+
+    store = Store(Path(root), access=users.access_for(Path(root), who))
+    session = store.start_session("TEAM-1", "flow", "Flow")
+    for i in range(count):
+        store.record("TEAM-1", session.id, AnswerEvent("q", f"{who}-{i}"))
+
+
+def test_several_app_processes_write_to_one_case_at_once(tmp_path: Path) -> None:
+    """Served, there is no read-only second window: every writer takes the lock, and
+    nothing is lost or overwritten."""
+    import multiprocessing
+
+    root = team_database(tmp_path / "db")
+    Store(root).share_case("TEAM-1", "bob")
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_record_many, args=(str(root), who, 40))
+        for who in ("alice", "bob", "alice", "bob")
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    store = Store(root)
+    sessions = store.sessions("TEAM-1")
+    assert len(sessions) == 4
+    for session in sessions:  # each writer's 40 answers, all there, in order
+        kept = [a.event.value for a in store.answers("TEAM-1", session.id)]
+        who = kept[0].split("-")[0]
+        assert kept == [f"{who}-{i}" for i in range(40)]
+    assert store.log_problem("TEAM-1") is None
+
+
+def test_serve_refuses_an_open_address_without_tls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.commands.main import main
+
+    root = team_database(tmp_path / "db")
+    assert main(["--db", str(root), "serve", "--host", "0.0.0.0"]) == 2
+    assert "unencrypted" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium package is not installed")
+def test_in_a_real_browser(server: tuple[str, Path]) -> None:
+    """Sign in, create a case and answer a question through the app in Chromium,
+    reload, and find it kept; a screenshot of the home screen is kept as an artifact."""
+    from playwright.sync_api import sync_playwright
+
+    base, root = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(base + "/")
+        assert page.url.endswith("/signin")
+        page.fill("#name", "alice")
+        page.fill("#password", "not it at all")
+        page.click("button[type=submit]")
+        assert "do not match" in page.content()
+        page.fill("#name", "alice")
+        page.fill("#password", PASSWORDS["alice"])
+        page.click("button[type=submit]")
+        page.wait_for_selector("body.-first-byte", timeout=20_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / "serve-home.png"))
+        page.click("#terminal")
+        page.keyboard.press("n")
+        page.wait_for_timeout(300)
+        page.keyboard.type("WEB-1", delay=50)
+        page.keyboard.press("Enter")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not any(
+            c.ref == "WEB-1" for c in Store(root).cases()
+        ):
+            page.wait_for_timeout(200)
+        created = {c.ref: c for c in Store(root).cases()}
+        assert created["WEB-1"].created_by == "alice"
+        page.wait_for_timeout(500)
+        page.keyboard.press("f")  # the flows; the first is "A SMART goal": which parent?
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(1500)
+        page.keyboard.press("1")  # answer its first question
+        store = Store(root)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not any(
+            store.answers("WEB-1", s.id) for s in store.sessions("WEB-1")
+        ):
+            page.wait_for_timeout(200)
+        (session,) = store.sessions("WEB-1")
+        (answer,) = store.answers("WEB-1", session.id)
+        assert answer.who == "alice"  # the signed-in name, set by the server
+        page.reload()  # a new app process for the same person
+        page.wait_for_selector("body.-first-byte", timeout=20_000)
+        assert "Signed in as <strong>alice</strong>" in page.content()
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(ARTIFACTS / "serve-after-reload.png"))
+        browser.close()
+    kept = Store(root)
+    assert [a.event for a in kept.answers("WEB-1", session.id)] == [answer.event]
+    assert "WEB-1" in [c.ref for c in Store(root, access=users.access_for(root, "alice")).cases()]
+    assert "WEB-1" not in [
+        c.ref for c in Store(root, access=users.access_for(root, "rita")).cases()
+    ]
+    assert os.path.getsize(ARTIFACTS / "serve-home.png") > 1000
