@@ -218,8 +218,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and turns (a smoke run)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the default)")
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="only the team server's load: N sessions answering at once (N = 1, 5, 10, 20)",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
+    if args.serve:
+        from benchmarks.serve_load import run as serve_load
+
+        counts = [1, 5] if quick else [1, 5, 10, 20]
+        figures = serve_load(counts, 15 if quick else 40)
+        print(json.dumps({"serve": figures, "quick": quick}, indent=2))
+        return 0
     starts = 3 if quick else 7
     questions = 80 if quick else 301
     late = (60, 79) if quick else (280, 300)
