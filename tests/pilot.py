@@ -19,6 +19,11 @@ async def start_flow(pilot: Pilot, flow_title: str) -> ChatScreen:
     )
     await pilot.press("enter")
     await pilot.pause()
+    from assistant.ui.child import Handover
+
+    if isinstance(pilot.app.screen, Handover):  # a child's flow: the worker hands over first
+        await pilot.press("enter")
+        await pilot.pause()
     assert isinstance(pilot.app.screen, ChatScreen)
     return pilot.app.screen
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from assistant.casework.demo import DEMO_REF, write_demo
 from assistant.flows.runner import AnswerEvent
@@ -13,7 +14,7 @@ from assistant.text import printable
 from assistant.ui.app import create_app
 from assistant.ui.turns import ReplyTurn, SummaryTurn
 from tests.conftest import FIXTURES
-from tests.pilot import start_flow
+from tests.pilot import fill, start_flow
 
 HOSTILE = "[bold red]x[/] [link=https://example.org]click[/link] \x1b[31mred\x1b[0m\x07"
 
@@ -69,3 +70,30 @@ async def test_typed_markup_is_kept_as_typed(
         await pilot.press("enter")
         await pilot.pause()
         assert chat.session.answers()["notes"] == "[link=x]y[/link] [2J"
+
+
+async def test_the_fold_at_80_columns_says_whose_the_latest_decision_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: the one-line panel shows the latest decision too, as one person's view
+    or agreed (with whom, shown as typed)."""
+    monkeypatch.setenv("REUNIFY_FLOWS", str(FIXTURES / "only-visit-plan"))
+    store = Store(tmp_path / "db")
+    write_demo(store)
+    store.record_decision(DEMO_REF, {"level": "medium", "reason": "r", "suggested": "high"})
+    async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
+        chat = await start_flow(pilot, "Visit plan (test)")
+        line = str(chat.query_one("#progress").render())
+        assert "latest decision ●●○○ MEDIUM: your view, not yet agreed" in line
+        await pilot.press("f4", "3")  # high, agreed with a manager
+        await pilot.pause()
+        pilot.app.screen.query_one("#agreed-with").focus()
+        pilot.app.post_message(events.Paste("Sam\x1b[2J"))  # the manager's name, pasted
+        await pilot.pause()
+        pilot.app.screen.query_one("#note").focus()
+        await pilot.pause()
+        await fill(pilot, "Agreed in supervision")
+        assert pilot.app.screen is chat
+        line = str(chat.query_one("#progress").render())
+    assert "latest decision ●●●○ HIGH: agreed with Sam␛[2J" in line
+    assert "\x1b" not in line

@@ -44,7 +44,9 @@ async def test_what_is_typed_comes_back_after_leaving(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         chat = pilot.app.screen
-        assert chat.query_one("#answer").text == "The parent talked about\nthe new flat"
+        box = chat.query_one("#answer")
+        assert box.text == "The parent talked about\nthe new flat"
+        assert box.cursor_location == box.document.end  # typing goes on after the words
         assert "What you typed before is back" in str(chat.query_one("#how").render())
         await pilot.press("enter")
         await pilot.pause()

@@ -5,17 +5,19 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.theme import Theme
 
 from assistant.records.settings import load_settings, save_setting
-from assistant.records.store import Store
+from assistant.records.store import Store, StoreError
 from assistant.ui.help import HelpScreen, binding_rows
-from assistant.ui.home import HomeScreen
+from assistant.ui.home import PURPOSES, HomeScreen
+from assistant.ui.paste import paste_keeping_driver
 from assistant.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 if TYPE_CHECKING:
@@ -35,10 +37,68 @@ def tune_garbage_collection() -> None:
     gc.set_threshold(20_000, 50, 1_000)
 
 
+def in_child_mode(app: App[Any]) -> bool:
+    """True while a child's conversation is open (whatever dialog is over it)."""
+    return any(getattr(screen, "child_mode", False) for screen in app.screen_stack)
+
+
+def case_of(screen: Screen[Any]) -> str | None:
+    """The case a screen is about (the home screen's chosen case), if any."""
+    record = getattr(screen, "record", None)
+    ref = getattr(record, "ref", None) or getattr(screen, "ref", None)
+    return ref if isinstance(ref, str) else None
+
+
+class FlowCommands(Provider):
+    """The palette's flows: start any flow for the case of the screen it was opened
+    from, by its name. None in a child's conversation."""
+
+    def _flows(self) -> list[tuple[str, str, Any]]:
+        """(name, help, start) for each flow that can be started here."""
+        app = cast("ReunifyApp", self.app)
+        library = app.library
+        ref = case_of(self.screen)
+        if library is None or ref is None or in_child_mode(app):
+            return []
+        return [
+            (
+                f"Start: {flow.title}",
+                f"{PURPOSES.get(flow.audience, flow.audience)} · a new session for {ref}",
+                partial(self._start, ref, flow),
+            )
+            for flow in sorted(library.flows.values(), key=lambda f: f.title.casefold())
+            if flow.audience != "learning"  # practice cases live in the learning space
+        ]
+
+    async def discover(self) -> Hits:
+        for name, help_text, start in self._flows():
+            yield DiscoveryHit(name, start, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, start in self._flows():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), start, text=name, help=help_text)
+
+    def _start(self, ref: str, flow: Any) -> None:
+        app = cast("ReunifyApp", self.app)
+        if app.library is None:
+            return
+        try:
+            record = app.store.start_session(ref, flow.id, flow.title)
+        except (StoreError, OSError) as exc:
+            app.notify(f"Cannot start: {exc}", severity="error", markup=False)
+            return
+        from assistant.ui.chat import ChatScreen
+
+        app.push_screen(ChatScreen(app.store, app.library, flow, record))
+
+
 class ReunifyApp(App[None]):
     """Guided practice for the NSPCC reunification framework."""
 
     TITLE = "Reunify"
+    COMMANDS = App.COMMANDS | {FlowCommands}
     BINDINGS = [
         Binding(
             "ctrl+q",
@@ -70,7 +130,7 @@ class ReunifyApp(App[None]):
         self, store: Store, library: FlowLibrary | None, select: str | None = None
     ) -> None:
         """`library` None: the flows load in the background after the first paint."""
-        super().__init__()
+        super().__init__(driver_class=paste_keeping_driver())
         self.store = store
         self.library = library
         self.select = select
@@ -132,12 +192,14 @@ class ReunifyApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(binding_rows(self.screen)))
+        answering = getattr(self.screen, "answering", None)
+        self.push_screen(HelpScreen(binding_rows(self.screen), answering))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A child's conversation stays a child's conversation: no library from there."""
+        """A child's conversation stays a child's conversation: no library from there,
+        nor from a dialog over it."""
         if action == "library":
-            return not getattr(self.screen, "child_mode", False)
+            return not in_child_mode(self)
         return True
 
     def action_library(self) -> None:
@@ -157,6 +219,15 @@ class ReunifyApp(App[None]):
         self.push_screen(CardScreen((card_id,)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if in_child_mode(self):  # help, and the worker's way out: nothing else
+            yield SystemCommand("Help", "List every key on this screen", self.action_help)
+            if getattr(screen, "child_mode", False):
+                yield SystemCommand(
+                    "Leave (worker)",
+                    "Choose twice to leave the child's conversation",
+                    partial(self.run_action, "worker_leave", screen),
+                )
+            return
         yield from super().get_system_commands(screen)
         seen = {"quit", "help", "library", "high_contrast"}
         for active in screen.active_bindings.values():

@@ -14,6 +14,23 @@ from assistant.paths import content_dir
 from assistant.ui.dialog import Dialog
 from assistant.ui.markdown import LinkedMarkdown
 
+#: The tag of a card written for a child to read: the only cards a child's
+#: conversation opens (none are, yet).
+FOR_CHILDREN = "for-children"
+
+
+def child_cards(card_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of `card_ids` that are written for children."""
+    kept = []
+    for card_id in card_ids:
+        try:
+            card = load_card(content_dir(), card_id)
+        except CardError:
+            continue
+        if FOR_CHILDREN in card.tags:
+            kept.append(card_id)
+    return tuple(kept)
+
 
 class CardView(VerticalScroll):
     """Content cards, one after another, each with its source.
@@ -45,7 +62,8 @@ class CardView(VerticalScroll):
 
 
 class CardScreen(Dialog[None]):
-    """One or more cards over the screen beneath; an answer being typed is kept."""
+    """One or more cards over the screen beneath; an answer being typed is kept.
+    `for_child`: a child is reading, so a link leads only to a card for children."""
 
     BINDINGS = [
         Binding("escape,f2,q", "dismiss", "Close", id="cards.close"),
@@ -53,9 +71,10 @@ class CardScreen(Dialog[None]):
         Binding("down", "scroll('down')", "Down", show=False),
     ]
 
-    def __init__(self, card_ids: tuple[str, ...]) -> None:
+    def __init__(self, card_ids: tuple[str, ...], for_child: bool = False) -> None:
         super().__init__()
-        self.card_ids = card_ids
+        self.for_child = for_child
+        self.card_ids = child_cards(card_ids) if for_child else card_ids
 
     def compose(self) -> ComposeResult:
         yield CardView(self.card_ids, id="cards", classes="dialog-box")
@@ -65,6 +84,10 @@ class CardScreen(Dialog[None]):
 
     async def show_cards(self, card_ids: tuple[str, ...]) -> None:
         """A link inside a card opens the linked card in its place."""
+        if self.for_child:
+            card_ids = child_cards(card_ids)
+            if not card_ids:
+                return
         await self.query_one("#cards", CardView).show(card_ids)
 
     def action_scroll(self, direction: str) -> None:

@@ -22,10 +22,18 @@ from assistant.flows.steps import AnswerError
 from assistant.records.store import SessionRecord, Store, StoreError
 from assistant.risk.factors import RISK_FACTORS
 from assistant.risk.table import PRESENT_RISK
-from assistant.ui.cards import CardScreen, CardView
+from assistant.ui.cards import CardScreen, CardView, child_cards
 from assistant.ui.chat_keys import CHAT_BINDINGS, KEYS_LINE, KEYS_LINE_PLAIN
+from assistant.ui.child import (
+    CHILD_DONE,
+    CHILD_HOW,
+    NO_CHILD_CARD,
+    Handover,
+    child_how,
+    worker_notes,
+)
 from assistant.ui.decision import DecisionScreen, decided_words
-from assistant.ui.drafts import DraftKeeping
+from assistant.ui.drafts import DraftKeeping, UnsentDialog
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
 from assistant.ui.log import ConversationLog, TurnMaker
 from assistant.ui.picker import AnswerPicker
@@ -54,6 +62,8 @@ RISK_NOW = {
     "being_addressed": "being addressed",
     "not_addressed": "not being addressed",
 }
+#: The last line of a finished conversation (a child's says CHILD_DONE).
+DONE = "This flow is complete and saved. ctrl+b changes an answer; Esc returns to the cases."
 #: Said while a flow keeps Reunify's reading out of sight (classify before you look).
 BLIND = (
     "Reunify's reading of the framework's table shows once your own levels are in "
@@ -94,6 +104,7 @@ class ChatScreen(DraftKeeping, Screen):
         self._draft_timer: Any = None
         self._pending_draft: tuple[str, str] | None = None
         self._unsaved: AnswerEvent | None = None
+        self._latest_decision: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,7 +131,7 @@ class ChatScreen(DraftKeeping, Screen):
         log = self.query_one(ConversationLog)
         log.anchor()
         times = {a.event.step: a.at for a in self.store.answers(self.record.ref, self.record.id)}
-        earlier: list[TurnMaker] = [partial(AssistantTurn, self.flow.intro)]
+        earlier: list[TurnMaker] = [partial(AssistantTurn, self._for_reader(self.flow.intro))]
         for turn in self.session.transcript():
             self._shown.add(turn.step.id)
             if not turn.step.is_question:
@@ -133,6 +144,25 @@ class ChatScreen(DraftKeeping, Screen):
         log.extend(earlier)
         self._refresh_classification()
         await self._advance()
+        if self.child_mode:  # the worker's guidance, before the child takes over
+            self.app.push_screen(Handover(self.flow), self._handed_over)
+
+    def _handed_over(self, start: bool | None) -> None:
+        if not start:
+            self.dismiss()
+
+    def _for_reader(self, text: str) -> str:
+        """What the assistant says, less the worker's paragraphs in a child's flow
+        (those are on the handover screen)."""
+        return worker_notes(text)[0] if self.child_mode else text
+
+    @property
+    def answering(self) -> list[str] | None:
+        """How to answer, for help: in a child's flow only its kinds, in a child's words."""
+        if not self.child_mode:
+            return None
+        kinds = dict.fromkeys(s.kind for s in self.flow.steps if s.is_question)
+        return [CHILD_HOW[k] for k in kinds if k in CHILD_HOW]
 
     # -- classify before you look ------------------------------------------
     def _blind(self) -> bool:
@@ -165,7 +195,7 @@ class ChatScreen(DraftKeeping, Screen):
     def _said(self, step: Any) -> list[TurnMaker]:
         """A message step; a classification step also shows Reunify's reading now,
         beside the practitioner's own levels when it compares them."""
-        turns: list[TurnMaker] = [partial(AssistantTurn, step.text)]
+        turns: list[TurnMaker] = [partial(AssistantTurn, self._for_reader(step.text))]
         if step.kind == "classification":
             case = classify_case(self.store, self.library, self.record.ref)
             if step.compare:
@@ -202,7 +232,7 @@ class ChatScreen(DraftKeeping, Screen):
             line.append(" · Reunify's reading shows once your own levels are in")
         elif self.with_panel and not self.query_one(RiskPanel).display:
             line.append(" · ")
-            line.append_text(one_line(self.case))
+            line.append_text(one_line(self.case, self._latest_decision))
         self._update("#progress", line)
 
     def _update(self, selector: str, content: Text | str) -> None:
@@ -218,7 +248,8 @@ class ChatScreen(DraftKeeping, Screen):
             return
         self.case = classify_case(self.store, self.library, self.record.ref)
         decisions = self.store.decisions(self.record.ref)
-        self.query_one(RiskPanel).show(self.case, decisions[-1] if decisions else None)
+        self._latest_decision = decisions[-1] if decisions else None
+        self.query_one(RiskPanel).show(self.case, self._latest_decision)
 
     def on_resize(self, event: events.Resize) -> None:
         self._place_panel()
@@ -244,20 +275,32 @@ class ChatScreen(DraftKeeping, Screen):
     async def action_cards(self) -> None:
         """The cards for the current question: beside the chat when there is room
         (F2 again closes them), else over it. The answer being typed stays as it is."""
-        step = self.session.current
-        ids = step.cards() if step is not None else ()
-        ids = tuple(dict.fromkeys((*ids, *self.flow.cite)))
+        ids = self._cards_here()
         if self.query_one("#card-pane", CardView).display:
             self._close_cards()
         elif not ids:
-            self.notify("No card explains this question; F1 lists the keys.", markup=False)
+            words = NO_CHILD_CARD if self.child_mode else "No card explains this question."
+            self.notify(f"{words} F1 lists the keys.", markup=False)
         else:
             await self.show_cards(ids)
 
+    def _cards_here(self) -> tuple[str, ...]:
+        """The current question's cards, then the flow's; a child's, only those for children."""
+        step = self.session.current
+        ids = step.cards() if step is not None else ()
+        ids = tuple(dict.fromkeys((*ids, *self.flow.cite)))
+        return child_cards(ids) if self.child_mode else ids
+
     async def show_cards(self, ids: tuple[str, ...]) -> None:
-        """Open cards beside the chat (over it when narrow); also where card links lead."""
+        """Open cards beside the chat (over it when narrow); also where card links lead.
+        A child's conversation opens only cards written for children."""
+        if self.child_mode:
+            ids = child_cards(ids)
+            if not ids:
+                self.notify(NO_CHILD_CARD, markup=False)
+                return
         if self.size.width < PANEL_MIN_WIDTH:
-            self.app.push_screen(CardScreen(ids))
+            self.app.push_screen(CardScreen(ids, for_child=self.child_mode))
             return
         pane = self.query_one("#card-pane", CardView)
         await pane.show(ids)
@@ -291,6 +334,7 @@ class ChatScreen(DraftKeeping, Screen):
             self.notify(f"Decision not saved: {exc}", severity="error", markup=False)
             return
         self._refresh_classification()
+        self._update_progress()  # the fold says the latest decision too
         self.notify(decided_words(decision), markup=False)
 
     def _trajectory(self) -> dict[str, Any]:
@@ -337,21 +381,32 @@ class ChatScreen(DraftKeeping, Screen):
         self.query_one(ConversationLog).add(
             partial(AssistantTurn, self._question_text(step, changing))
         )
+        earlier = self.session.answers().get(step.id) if changing else None
+        draft = None if self.store.read_only else self._drafts().get(step.id)
+        how = self._how(step, changing, earlier is not None, bool(draft))
+        hidden = self._blind() or getattr(step, "blind", False)
+        risks = self._recorded_risks() if getattr(step, "protective", False) else None
+        await self._set_input(input_for(step, None if hidden else self._suggested(), risks), how)
+        self._fill_input(earlier, draft)
+        if self.child_mode:  # the button only where a card is written for children
+            self.query_one("#meaning").display = bool(self._cards_here())
+
+    def _how(self, step: Any, changing: bool, earlier: bool, draft: bool) -> str:
+        """The line under a question: how to answer it, and what is in the input."""
+        if self.child_mode:  # the worker's hints were on the handover screen
+            return child_how(step.kind, step.optional)
         how = HOW_TO_ANSWER[step.kind]
         if step.hint:
             how = f"{step.hint}\n{how}"
         if step.optional:
             how += " Optional: ctrl+o skips it."
-        if changing:
+        if changing and earlier:
+            how += " Edit the earlier answer; Esc keeps it."
+        elif changing:
             how += " Esc keeps the earlier answer."
-        draft = None if self.store.read_only else self._drafts().get(step.id)
         if draft:
             how += " What you typed before is back (a draft, not yet sent)."
-        hidden = self._blind() or getattr(step, "blind", False)
-        risks = self._recorded_risks() if getattr(step, "protective", False) else None
-        await self._set_input(input_for(step, None if hidden else self._suggested(), risks), how)
-        if draft:
-            self._put_typed(draft)
+        return how
 
     async def _finish(self) -> None:
         rows = self.session.finish()
@@ -359,14 +414,13 @@ class ChatScreen(DraftKeeping, Screen):
             self.store.finish_session(self.record.ref, self.record.id)
             self.record = self.store.session(self.record.ref, self.record.id)
         self.query_one(ConversationLog).add(partial(SummaryTurn, rows))
-        done = Static(
-            "This flow is complete and saved. ctrl+b changes an answer; Esc returns to the cases.",
-            id="answer",
-            markup=False,
-        )
+        words = CHILD_DONE if self.child_mode else DONE
+        done = Static(words, id="answer", markup=False)
         await self._set_input(done, "")
 
     async def _set_input(self, widget: Any, how: str) -> None:
+        if self._pending_draft is not None:
+            self._keep_draft()  # what was typed for the question on screen until now
         slot = self.query_one("#slot", Vertical)
         await slot.remove_children()
         self._input = widget
@@ -497,9 +551,23 @@ class ChatScreen(DraftKeeping, Screen):
         self.notify("Press ctrl+x again to leave the child's conversation.", markup=False)
 
     async def action_leave(self) -> None:
-        if self.child_words is not None and not self.session.revisiting:
+        """Stop changing an answer, or leave; asks first when something is unsent
+        in the input (kept as a draft either way)."""
+        revisiting = self.session.revisiting
+        if self.child_words is not None and not revisiting:
             self.notify(self.child_words.leave_hint, markup=False)
             return
+        if self._unsent():
+            self.app.push_screen(UnsentDialog(changing=revisiting), self._leave_anyway)
+            return
+        await self._leave()
+
+    async def _leave_anyway(self, leave: bool | None) -> None:
+        if leave:
+            await self._leave()
+
+    async def _leave(self) -> None:
+        self._keep_draft_now()
         if self.session.revisiting:
             self.session.cancel_change()
             await self._advance()

@@ -10,8 +10,9 @@ KEYS_LINE = (
     "F1 help · F2 what does this mean? · F3 why? · F4 decide · "
     "ctrl+b change previous · ctrl+e change any · ctrl+o skip · F5 library · Esc leave"
 )
-#: The same without the risk keys, for flows used with a child.
-KEYS_LINE_PLAIN = "F1 help · ctrl+b go back · ctrl+o skip · worker: ctrl+x twice to leave"
+#: The keys of a child's conversation: no risk keys, and nothing for the worker alone
+#: (the way out is on the handover screen).
+KEYS_LINE_PLAIN = "Enter sends · ctrl+o skip · ctrl+b go back · F1 help"
 
 CHAT_BINDINGS: list[BindingType] = [
     Binding(

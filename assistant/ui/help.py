@@ -29,9 +29,14 @@ class HelpScreen(Dialog[None]):
 
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close help", id="help.close")]
 
-    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+    def __init__(
+        self, rows: list[tuple[str, str, str]], answering: list[str] | None = None
+    ) -> None:
+        """`answering`: how to answer, where a screen says (a child's conversation);
+        else every kind of question."""
         super().__init__()
         self.rows = rows
+        self.answering = answering
 
     def compose(self) -> ComposeResult:
         text = Text("Keys on this screen\n", style="bold")
@@ -43,7 +48,7 @@ class HelpScreen(Dialog[None]):
         text.append("\n\nAnswering questions\n", style="bold")
         from assistant.ui.inputs import HOW_TO_ANSWER  # only when help is shown
 
-        for how in HOW_TO_ANSWER.values():
+        for how in self.answering if self.answering is not None else HOW_TO_ANSWER.values():
             text.append(f"\n• {how}")
         text.append("\n\nctrl+p opens the command palette: every action by name.")
         text.append("\nEsc, F1 or q closes this help.")

@@ -1,11 +1,14 @@
 """The answer input docked under the conversation, one widget per question kind.
 
-Every input posts `AnswerInput.Submitted(value)`; the chat screen checks the
-value against the step (the step's own `check`) and shows any error.
+Every input posts `Submitted(value)`; the chat screen checks the value against
+the step (the step's own `check`) and shows any error. Every input can also
+`put` an earlier answer back, ready to edit; those holding words give what is
+unsent as a `draft` and take one back (`restore`).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rich.text import Text
@@ -28,6 +31,7 @@ from assistant.flows.steps import (
 )
 from assistant.risk.factors import FACTORS_BY_ID
 from assistant.ui.levels import LEVEL_LOOK, level_label
+from assistant.ui.paste import as_pasted
 
 
 class Submitted(Message):
@@ -37,6 +41,10 @@ class Submitted(Message):
         super().__init__()
         self.sender = sender
         self.value = value
+
+
+class Edited(Message):
+    """Something unsent changed that is not typed words (a status chosen): a draft."""
 
 
 class _NumberedOptions(OptionList):
@@ -74,6 +82,12 @@ class ChoiceInput(_NumberedOptions):
     def _number(self, index: int) -> None:
         self.post_message(Submitted(self, self.choices[index][0]))
 
+    def put(self, value: Any) -> None:
+        """Highlight an earlier answer, so Enter keeps it."""
+        values = [v for v, _ in self.choices]
+        if value in values:
+            self.highlighted = values.index(value)
+
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -108,6 +122,12 @@ class MultiInput(_NumberedOptions):
     def action_tick(self) -> None:
         if self.highlighted is not None:
             self._number(self.highlighted)
+
+    def put(self, value: Any) -> None:
+        """Tick the options of an earlier answer."""
+        self.ticked = set(value or ()) & {v for v, _ in self.choices}
+        for index in range(len(self.choices)):
+            self.replace_option_prompt_at_index(index, self._prompt(index))
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -165,8 +185,33 @@ class ScaleInput(Static, can_focus=True):
     def action_send(self) -> None:
         self.post_message(Submitted(self, self.value))
 
+    def put(self, value: Any) -> None:
+        if isinstance(value, int):
+            self.action_set(value)
 
-class DateInput(Input):
+
+class LineInput(Input):
+    """One line of words: a paste keeps its control characters as symbols."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # instead of Input's own, which inserts them raw
+        event.stop()
+        lines = as_pasted(event.text).split("\n")
+        if lines[0]:
+            self.replace(lines[0], *self.selection)
+
+    def put(self, value: Any) -> None:
+        self.value = str(value or "")
+        self.cursor_position = len(self.value)
+
+    def draft(self) -> str:
+        return self.value
+
+    def restore(self, draft: str) -> None:
+        self.put(draft)
+
+
+class DateInput(LineInput):
     """A date typed as YYYY-MM-DD; Enter sends and the step checks it."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -204,8 +249,28 @@ class TextInput(TextArea):
             return
         await super()._on_key(event)
 
+    async def _on_paste(self, event: events.Paste) -> None:
+        """A paste goes in whole, exactly as it came: new lines kept, control
+        characters shown as symbols (ESC as ␛), nothing reordered or dropped."""
+        event.prevent_default()  # instead of TextArea's own, which inserts them raw
+        event.stop()
+        if not self.read_only:
+            result = self.replace(as_pasted(event.text), *self.selection)
+            self.move_cursor(result.end_location)
+
     def action_newline(self) -> None:
         self.insert("\n")
+
+    def put(self, value: Any) -> None:
+        """Words to edit (an earlier answer, a draft), with the cursor at their end."""
+        self.load_text(str(value or ""))
+        self.move_cursor(self.document.end)
+
+    def draft(self) -> str:
+        return self.text
+
+    def restore(self, draft: str) -> None:
+        self.put(draft)
 
 
 class ChoiceWithNote(Horizontal):
@@ -249,8 +314,48 @@ class ChoiceWithNote(Horizontal):
             yield TextInput(id="note")
 
     def focus(self, scroll_visible: bool = True) -> ChoiceWithNote:
-        self.call_after_refresh(self.query_one("#choice").focus)
+        self.call_after_refresh(self._focus_part)
         return self
+
+    def _focus_part(self) -> None:
+        """The note once something is chosen (an earlier answer, a draft), else the choice."""
+        self.query_one("#note" if self.chosen is not None else "#choice").focus()
+
+    def put(self, value: Any) -> None:
+        """An earlier answer (or a draft of one) back in the input: the choice made and
+        the words, ready to edit."""
+        if not isinstance(value, dict) or value.get(self.key) not in dict(self.options):
+            return
+        self.query_one("#choice", ChoiceInput).put(value[self.key])
+        self._choose(value[self.key])
+        self._put_parts(value)
+        self.query_one("#note", TextInput).put(value.get(self.note_key) or "")
+
+    def _put_parts(self, value: dict[str, Any]) -> None:
+        """The parts a subclass adds, from an earlier answer."""
+
+    def draft(self) -> str:
+        """What is unsent: "" when nothing, else the answer so far as JSON."""
+        note = self.query_one("#note", TextInput).text
+        if self.chosen is None and not note:
+            return ""
+        return json.dumps({self.key: self.chosen, self.note_key: note, **self._draft_parts()})
+
+    def _draft_parts(self) -> dict[str, Any]:
+        return {}
+
+    def restore(self, draft: str) -> None:
+        """A draft back; one kept before drafts held the choice is the note alone."""
+        try:
+            value = json.loads(draft)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict) or self.key not in value:
+            self.query_one("#note", TextInput).put(draft)
+        elif value[self.key] in dict(self.options):
+            self.put(value)
+        else:  # words typed before anything was chosen
+            self.query_one("#note", TextInput).put(str(value.get(self.note_key) or ""))
 
     def chosen_words(self) -> str:
         """What was chosen, in words, as it will be kept."""
@@ -270,6 +375,7 @@ class ChoiceWithNote(Horizontal):
         self.chosen = value
         self._say(self.prompts.get(value, self.prompts.get("", "")))
         self.query_one("#note").focus()
+        self.post_message(Edited())
 
     def _value(self, note: str) -> dict[str, Any] | None:
         """The whole answer, or None (and say why) when a part is missing."""
@@ -364,6 +470,19 @@ class FactorInput(ChoiceWithNote):
         self._show_risks(True)
         self._say(self._risks_prompt(), chosen=False)  # "Present" is highlighted beside
         self.query_one("#risks").focus()
+        self.post_message(Edited())
+
+    def _put_parts(self, value: dict[str, Any]) -> None:
+        mitigates = value.get("mitigates")
+        if self._asks_risks() and isinstance(mitigates, list):
+            risks = self.query_one("#risks", MultiInput)
+            risks.put(mitigates or [NONE_OF_THESE])
+            ticked = [v for v, _ in risks.choices if v in risks.ticked]
+            if ticked:  # else the risks it named are no longer recorded: choose again
+                self._ticked(ticked)
+
+    def _draft_parts(self) -> dict[str, Any]:
+        return {"mitigates": list(self.mitigates)} if self.mitigates is not None else {}
 
     def _risks_prompt(self, before: str = "") -> str:
         if not self.risks:
@@ -417,7 +536,7 @@ class DecisionInput(ChoiceWithNote):
         with Vertical():
             yield Static(self.prompts.get("", ""), id="note-prompt", markup=False)
             yield TextInput(id="note")
-            yield Input(
+            yield LineInput(
                 placeholder="Agreed with (manager), optional",
                 id="agreed-with",
                 max_length=AGREED_WITH_MAX,
@@ -432,6 +551,13 @@ class DecisionInput(ChoiceWithNote):
     def _value(self, note: str) -> dict[str, Any] | None:
         agreed = self.query_one("#agreed-with", Input).value
         return {"level": self.chosen, "reason": note, "agreed_with": agreed, **self.extra}
+
+    def _put_parts(self, value: dict[str, Any]) -> None:
+        self.query_one("#agreed-with", LineInput).put(value.get("agreed_with") or "")
+
+    def _draft_parts(self) -> dict[str, Any]:
+        agreed = self.query_one("#agreed-with", Input).value
+        return {"agreed_with": agreed} if agreed else {}
 
 
 def input_for(
@@ -454,11 +580,16 @@ def input_for(
         return TextInput(step.placeholder, id="answer")
     if kind == "factor":
         note = "Evidence for this (optional); Enter sends, shift+tab goes back."
+        needed = "Evidence (needed): what shows it? Enter sends, shift+tab goes back."
         prompts = {
             "": "Choose a status first.",
             "unknown": "What would tell you? (optional); shift+tab goes back.",
         }
-        prompts |= {s: note for s in step.answer_values() if s != "unknown"}
+        prompts |= {
+            s: needed if step.needs_evidence(s) else note
+            for s in step.answer_values()
+            if s != "unknown"
+        }
         options = [(s, FACTOR_STATUS_LABELS[s]) for s in step.answer_values()]
         return FactorInput(
             options, prompts, (risks or []) if step.protective else None, id="answer"
@@ -482,7 +613,7 @@ HOW_TO_ANSWER = {
     "scale": "Move with ← → or press a digit; Enter sends.",
     "date": "Type the date as YYYY-MM-DD; Enter sends.",
     "text": "Type your answer; Enter sends, ctrl+n starts a new line.",
-    "factor": "1 not present · 2 not known · 3 on: present; then any evidence; Enter sends.",
+    "factor": "1 not present · 2 not known · 3 on: present; then the evidence; Enter sends.",
     "decision": (
         "Choose your level by its number, then your reason; tab to 'Agreed with' if you "
         "agreed it with your manager. Enter sends."

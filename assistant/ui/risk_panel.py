@@ -28,16 +28,22 @@ HEADING = "Reunify's reading of the framework's table"
 NOT_ENOUGH = "Not enough recorded to suggest a level yet."
 
 
-def one_line(case: CaseClassification | None) -> Text:
-    """The suggestion in one line, for narrow terminals."""
+def one_line(case: CaseClassification | None, decision: dict[str, Any] | None = None) -> Text:
+    """The suggestion in one line, for narrow terminals, then the latest decision, said
+    for what it is (one person's view, or agreed)."""
     if case is None or case.result is None or case.inputs.empty:
-        return Text("reading: nothing recorded yet")
-    if case.result.suggested is None:
-        return Text("reading: not enough recorded to suggest a level yet")
-    text = Text("Reunify's reading ")
-    text.append_text(level_text(case.result.suggested))
-    if case.result.provisional:
-        text.append(" (provisional)")
+        text = Text("reading: nothing recorded yet")
+    elif case.result.suggested is None:
+        text = Text("reading: not enough recorded to suggest a level yet")
+    else:
+        text = Text("Reunify's reading ")
+        text.append_text(level_text(case.result.suggested))
+        if case.result.provisional:
+            text.append(" (provisional)")
+    if decision is not None:
+        text.append(" · latest decision ")
+        text.append_text(level_text(decision["level"]))
+        text.append(f": {printable(who_decided(decision))}")
     return text
 
 
