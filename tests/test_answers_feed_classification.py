@@ -31,14 +31,18 @@ def record(store: Store, ref: str, flow_id: str, answers: dict[str, Any]) -> Non
 
 
 def factors(parent: str, domains: list[str], statuses: dict[str, Any]) -> dict[str, Any]:
-    """Answers for the factors flow: everything in `domains` absent unless given."""
+    """Answers for the factors flow: each domain's tick list ticks the factors given
+    in `statuses`, and every other factor of `domains` is left unticked (not present)."""
     flow = LIBRARY.flows["future-harm-factors"]
     answers: dict[str, Any] = {"parent": parent, "domains": domains}
     session = FlowSession(flow, [])
     session.answer(parent)
     session.answer(domains)
-    while (step := session.current) is not None and step.kind == "factor":
-        value = statuses.get(step.factor, {"status": "absent", "note": ""})
+    while (step := session.current) is not None and step.kind in ("multi", "factor"):
+        if step.kind == "multi":
+            value: Any = [f for f in step.answer_values() if f in statuses]
+        else:
+            value = statuses[step.factor]
         answers[step.id] = value
         session.answer(value)
     return answers
@@ -203,8 +207,16 @@ async def test_f2_opens_the_factor_card_and_keeps_the_answer(tmp_path: Path) -> 
     write_demo(store)
     async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
         chat = await start_flow(pilot, LIBRARY.flows["future-harm-factors"].title)
-        await pilot.press("1")  # mother
+        await pilot.press("1")  # the child
         await pilot.press("1", "enter")  # abuse domain
+        await pilot.pause()
+        await pilot.press("f2")  # at the tick list: every definition of the domain
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CardScreen)
+        assert pilot.app.screen.card_ids[0] == "factors-abuse"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("1", "enter")  # tick severe physical abuse
         await pilot.pause()
         assert chat.session.current.factor == "severe_physical_abuse"
         await pilot.press("2")  # status chosen, the note is next
@@ -252,6 +264,8 @@ async def test_f2_on_a_wide_screen_opens_the_card_beside_the_chat(tmp_path: Path
         chat = await start_flow(pilot, LIBRARY.flows["future-harm-factors"].title)
         await pilot.press("1")
         await pilot.press("1", "enter")
+        await pilot.pause()
+        await pilot.press("1", "enter")  # tick the first factor of the abuse domain
         await pilot.pause()
         await pilot.press("2")
         pilot.app.focused.load_text("half-written note")

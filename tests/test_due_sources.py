@@ -483,3 +483,61 @@ def test_every_rule_is_tested_through_recorded_answers() -> None:
     names = [name for name in globals() if name.startswith("test_")]
     for rule, test in TESTED.items():
         assert any(name.startswith(test) for name in names), f"{rule}: no test {test}"
+
+
+# -- Case supervision: the actions agreed, each with its date (issue 17) ---------------
+
+SUPERVISION = "Case supervision"
+
+
+def test_supervision_actions_with_dates_and_the_next_supervision_are_due(case: Case) -> None:
+    """Agreed actions with dates and the next supervision appear in what is due, each
+    naming the supervision it came from; a past date is OVERDUE."""
+    case.record(
+        "supervision-assessment",
+        {
+            "action_1": "Gather the child's view using Three Houses: allocated worker",
+            "action_1_by": day(14),
+            "action_2": "Chase the police check on the mother's partner: team manager",
+            "action_2_by": day(7),
+            "next_supervision": day(28),
+        },
+        skip=("action_3",),
+    )
+    found = case.found(REAL_TODAY, SUPERVISION)
+    assert [(i.what, i.due_on) for i in found] == [
+        ("Agreed in supervision: Chase the police check on the mother's partner: team manager",
+         day(7)),
+        ("Agreed in supervision: Gather the child's view using Three Houses: allocated worker",
+         day(14)),
+        ("Next supervision on this case", day(28)),
+    ]  # fmt: skip
+    assert all(i.source.startswith(f"{SUPERVISION}, ") for i in found)
+    assert "(Supervision: assessment and the reunification decision)" in found[0].source
+    later = case.found(REAL_TODAY + timedelta(days=20), SUPERVISION)
+    assert [i.overdue for i in later] == [True, True, False]
+
+
+def test_a_later_supervision_sets_what_is_due_in_place_of_the_earlier(case: Case) -> None:
+    case.record(
+        "supervision-assessment",
+        {"action_1": "First action", "action_1_by": day(10), "next_supervision": day(30)},
+        skip=("action_2",),
+    )
+    case.record(
+        "supervision-planning",
+        {
+            "action_1": "Rewrite goal 2 with the mother",
+            "action_1_by": day(21),
+            "reclass_due": day(90),
+            "next_supervision": day(42),
+        },
+        skip=("action_2",),
+    )
+    found = case.found(REAL_TODAY, SUPERVISION)
+    assert [(i.what, i.due_on) for i in found] == [
+        ("Agreed in supervision: Rewrite goal 2 with the mother", day(21)),
+        ("Next supervision on this case", day(42)),
+        ("Classify the risk again (agreed in supervision)", day(90)),
+    ]
+    assert all("planning and supporting the return" in i.source for i in found)

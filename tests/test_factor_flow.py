@@ -9,25 +9,34 @@
   (Stage 1 (a): each parent separately and together). The sessions lists say whom
   each session is about.
 - A case like the framework's Annex 23 (Lucy) reads severe.
+
+Issue 17 (a whole case in half an hour): each domain is a tick list of all its
+factors first; only the ticked ones ask a status and evidence, and every factor
+left unticked is recorded as not present for that person, said so in the summary,
+the classification's input and F3.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static, TextArea
 
 from assistant.casework.classification import classify_case
+from assistant.flows.content import load_card
 from assistant.flows.loader import default_library
-from assistant.flows.runner import FlowSession, about_words
+from assistant.flows.runner import AnswerEvent, FlowSession, about_words
+from assistant.paths import content_dir
 from assistant.records.store import Store
 from assistant.risk.factors import FACTORS_BY_ID, PROTECTIVE_FACTORS, RISK_FACTORS
 from assistant.ui.app import create_app
 from assistant.ui.chat import ChatScreen
 from assistant.ui.home import HomeScreen
-from assistant.ui.inputs import Submitted
+from assistant.ui.inputs import MultiInput, Submitted
+from assistant.ui.risk_panel import why_text
 from tests.pilot import fill, start_flow, wait_until
 
 LIBRARY = default_library()
@@ -35,6 +44,11 @@ FLOW = LIBRARY.flows["future-harm-factors"]
 TITLE = FLOW.title
 #: number keys of the statuses, the same in every factor question
 NOT_PRESENT, NOT_KNOWN, PRESENT = "1", "2", "3"
+
+
+def factor_answer(status: str) -> dict[str, str]:
+    """A factor's answer: a risk that is there carries a line of evidence."""
+    return {"status": status, "note": "" if status in ("absent", "unknown") else "Seen on a visit."}
 
 
 # -- rules ------------------------------------------------------------------------
@@ -51,16 +65,27 @@ def test_number_keys_mean_the_same_in_every_factor_question() -> None:
             assert values == ["absent", "unknown", "addressed", "being_addressed", "not_addressed"]
 
 
+def answer_through(session: FlowSession, ticked: dict[str, list[str]] | None = None) -> list[str]:
+    """Answer a factors session from its tick lists on: each list ticks `ticked[list]`
+    (every option when not given) and each factor asked is "not present". The factor
+    ids asked, in order."""
+    factors = []
+    while (step := session.current) is not None and step.kind in ("multi", "factor"):
+        if step.kind == "multi":
+            session.answer(step.answer_values() if ticked is None else ticked.get(step.id, []))
+        else:
+            factors.append(step.factor)
+            session.answer({"status": "absent", "note": ""})
+    return factors
+
+
 def asked(parent: str, domains: list[str]) -> list[str]:
-    """The factor ids a session about `parent` asks, ticking `domains`."""
+    """The factor ids a session about `parent` asks, ticking `domains` and then every
+    factor of each domain."""
     session = FlowSession(FLOW)
     session.answer(parent)
     session.answer(domains)
-    factors = []
-    while (step := session.current) is not None and step.kind == "factor":
-        factors.append(step.factor)
-        session.answer({"status": "absent", "note": ""})
-    return factors
+    return answer_through(session)
 
 
 def test_abuse_and_child_once_for_the_case_the_rest_per_parent() -> None:
@@ -75,6 +100,141 @@ def test_abuse_and_child_once_for_the_case_the_rest_per_parent() -> None:
     child_options = FLOW.step("case_domains").answer_values()
     parent_options = FLOW.step("domains").answer_values()
     assert child_options == ["abuse", "child"] and "abuse" not in parent_options
+
+
+TICK_LISTS = [s for s in FLOW.steps if getattr(s, "unticked", None) == "absent"]
+
+
+def test_each_domain_ticks_every_factor_of_its_own_and_asks_only_those_ticked() -> None:
+    """Issue 17: one tick list per domain showing every factor of the domain (each
+    labelled as its question is); a session asks only what was ticked."""
+    assert len(TICK_LISTS) == 7
+    listed = [v for tick_list in TICK_LISTS for v in tick_list.answer_values()]
+    assert sorted(listed) == sorted(f.id for f in (*RISK_FACTORS, *PROTECTIVE_FACTORS))
+    for tick_list in TICK_LISTS:
+        domains = {FACTORS_BY_ID[v].domain for v in tick_list.answer_values()}
+        assert len(domains) == 1, tick_list.id
+        for option in tick_list.options:
+            label = FLOW.factor_step(option.value).label
+            assert option.label in (label, f"{label} (protective)"), option.value
+    session = FlowSession(FLOW)
+    session.answer("mother")
+    session.answer(["parent", "family"])
+    ticked = {"parent_factors": ["substance_misuse", "willing_to_engage"], "family_factors": []}
+    assert answer_through(session, ticked) == ["substance_misuse", "willing_to_engage"]
+    assert session.current.id == "overall_note"
+
+
+def test_f2_on_a_tick_list_opens_every_definition_of_its_domain() -> None:
+    """Each definition one key away: a tick list's card is its domain's, which gives
+    every factor of the domain with the definition its own card gives (kept in step)."""
+    meaning = re.compile(r"## What it means\n(.*?)\n## ", re.S)
+    for tick_list in TICK_LISTS:
+        (card_id,) = tick_list.cards()
+        card = load_card(content_dir(), card_id)
+        for factor in tick_list.answer_values():
+            own = load_card(content_dir(), f"factor-{factor}").body
+            definition = " ".join(meaning.search(own).group(1).split())
+            assert definition in " ".join(card.body.split()), (card_id, factor)
+            assert f"(card:factor-{factor})" in card.body
+            assert tick_list.card_for(factor) == f"factor-{factor}"
+
+
+def mother_session(store: Store, ref: str, ticked: dict[str, list[str]], **statuses: str) -> None:
+    """A finished factors session about the mother (parent and family domains): the
+    factors in `ticked` get the status given (else "not present")."""
+    session = store.start_session(ref, FLOW.id, FLOW.title)
+    flow_session = FlowSession(FLOW)
+    for answer in ("mother", ["parent", "family"]):
+        store.record(ref, session.id, flow_session.answer(answer))
+    while (step := flow_session.current).kind in ("multi", "factor"):
+        if step.kind == "multi":
+            value: object = ticked.get(step.id, [])
+        else:
+            value = factor_answer(statuses.get(step.factor, "absent"))
+        store.record(ref, session.id, flow_session.answer(value))
+    store.record(ref, session.id, flow_session.skip())
+    store.finish_session(ref, session.id)
+
+
+def test_unticked_factors_are_recorded_as_not_present_and_said_so(tmp_path: Path) -> None:
+    """Nothing assumed silently: a factor left unticked feeds "absent" for that
+    person, and the summary, the classification's input and F3 all say where from."""
+    store = Store(tmp_path / "db")
+    store.create_case("C-1")
+    mother_session(
+        store, "C-1", {"parent_factors": ["substance_misuse"]}, substance_misuse="not_addressed"
+    )
+    case = classify_case(store, LIBRARY, "C-1")
+    factors = case.inputs.data["factors"]
+    assert factors["substance_misuse"] == "not_addressed"
+    parent_and_family = [
+        f.id
+        for f in (*RISK_FACTORS, *PROTECTIVE_FACTORS)
+        if f.domain in ("parent", "family") and f.id != "substance_misuse"
+    ]
+    assert all(factors[f] == "absent" for f in parent_and_family)
+    assert "neglect" not in factors  # the abuse domain is the child's, not recorded here
+    (fed,) = case.inputs.sources["factors.personality_disorder"]
+    assert fed.step_label == "Parent domain: left unticked, so recorded as not present"
+    assert fed.subject == "mother"
+    why = why_text(case).plain
+    assert (
+        "Factors associated with future harm › Parent domain: left unticked, so recorded "
+        "as not present" in why
+    )
+    (record,) = store.sessions("C-1")
+    summary = dict(FlowSession(FLOW, store.events("C-1", record.id)).summary())
+    assert summary["Parent domain"].startswith(
+        "Ticked: Alcohol or drug misuse. Left unticked, so recorded as not present: "
+        "Personality disorder (anti-social, sadistic, aggressive); Paranoid psychosis;"
+    )
+    assert summary["Family domain"].startswith(
+        "Ticked: none. Left unticked, so recorded as not present: "
+    )
+
+
+def test_a_later_session_replaces_a_factor_whether_ticked_or_not(tmp_path: Path) -> None:
+    """The newest answer about a person counts, whether it came from the factor's own
+    question or from being left unticked (issue 4: a later assessment replaces)."""
+    store = Store(tmp_path / "db")
+    store.create_case("C-1")
+    mother_session(
+        store, "C-1", {"parent_factors": ["substance_misuse"]}, substance_misuse="not_addressed"
+    )
+    mother_session(store, "C-1", {})  # later: no longer ticked
+    assert classify_case(store, LIBRARY, "C-1").inputs.data["factors"]["substance_misuse"] == (
+        "absent"
+    )
+    mother_session(
+        store, "C-1", {"parent_factors": ["substance_misuse"]}, substance_misuse="being_addressed"
+    )
+    case = classify_case(store, LIBRARY, "C-1")
+    assert case.inputs.data["factors"]["substance_misuse"] == "being_addressed"
+    assert len(case.inputs.sources["factors.substance_misuse"]) == 1
+
+
+def test_a_session_recorded_before_the_tick_lists_still_reads(tmp_path: Path) -> None:
+    """A session answered factor by factor before the tick lists existed keeps every
+    answer: the table reads them and nothing is fed for the lists it never saw."""
+    store = Store(tmp_path / "db")
+    store.create_case("C-1")
+    session = store.start_session("C-1", FLOW.id, FLOW.title)
+    old = [AnswerEvent("parent", "mother"), AnswerEvent("domains", ["parent"])]
+    old += [
+        AnswerEvent(step.id, {"status": "absent", "note": ""})
+        for step in FLOW.steps
+        if step.kind == "factor" and FACTORS_BY_ID[step.factor].domain == "parent"
+    ]
+    old.append(AnswerEvent("substance_misuse", {"status": "not_addressed", "note": "Old."}))
+    for event in old:
+        store.record("C-1", session.id, event)
+    answers = FlowSession(FLOW, store.events("C-1", session.id)).answers()
+    assert answers["substance_misuse"]["status"] == "not_addressed"
+    assert "parent_factors" not in answers
+    factors = classify_case(store, LIBRARY, "C-1").inputs.data["factors"]
+    assert factors["substance_misuse"] == "not_addressed"
+    assert factors["personality_disorder"] == "absent" and "high_stress" not in factors
 
 
 def test_a_protective_factor_keeps_the_risks_it_reduces_and_none_of_these() -> None:
@@ -112,7 +272,7 @@ async def answer_factors(pilot: Pilot, chat: ChatScreen, statuses: dict[str, str
             return
         widget = chat.query_one("#slot").children[0]
         before = len(chat.session.history)
-        widget.post_message(Submitted(widget, {"status": status, "note": ""}))
+        widget.post_message(Submitted(widget, factor_answer(status)))
         for _ in range(500):
             if len(chat.session.history) != before:
                 break
@@ -132,17 +292,24 @@ async def test_annex_23_lucy_reads_severe_through_the_real_flows(tmp_path: Path)
     mother = store.start_session("LUCY-1", FLOW.id, FLOW.title)
     flow_session = FlowSession(FLOW)
     not_addressed = ("parental_mental_health_problems", "inter_parental_conflict_violence")
-    for answer in ("mother", ["parent", "family"]):
+    ticks = ["parental_mental_health_problems"], ["inter_parental_conflict_violence"]
+    for answer in ("mother", ["parent", "family"], ticks[0]):
         store.record("LUCY-1", mother.id, flow_session.answer(answer))
-    while (step := flow_session.current).kind == "factor":
+    while (step := flow_session.current).kind in ("factor", "multi"):
+        if step.kind == "multi":  # the family domain's tick list
+            store.record("LUCY-1", mother.id, flow_session.answer(ticks[1]))
+            continue
         status = "not_addressed" if step.factor in not_addressed else "absent"
-        store.record("LUCY-1", mother.id, flow_session.answer({"status": status, "note": ""}))
+        store.record("LUCY-1", mother.id, flow_session.answer(factor_answer(status)))
     store.record("LUCY-1", mother.id, flow_session.skip())  # how the factors interact
     store.finish_session("LUCY-1", mother.id)
     async with create_app(store, select="LUCY-1").run_test(size=(80, 24)) as pilot:
         chat = await start_flow(pilot, TITLE)  # then the child, once for the case
         await pilot.press("1")  # the child
         await pilot.press("2", "enter")  # the child domain
+        await pilot.pause()
+        assert isinstance(pilot.app.focused, MultiInput)  # its tick list: every factor
+        await pilot.press("3", "4", "enter")  # very young child; healthy child
         await pilot.pause()
         await answer_factors(
             pilot, chat, {"very_young_child": "not_addressed", "healthy_child": "present"}
@@ -182,15 +349,21 @@ async def test_annex_23_lucy_reads_severe_through_the_real_flows(tmp_path: Path)
     assert case.result.suggested == "severe"
 
 
-def prerecord(store: Store, about: str, domains: list[str], until: str, **statuses: str) -> None:
-    """A session of the factors flow answered up to the factor `until` (each factor
-    not present unless given), as if left there to be resumed."""
+def prerecord(
+    store: Store, about: str, domains: list[str], ticked: list[str], until: str, **statuses: str
+) -> None:
+    """A session of the factors flow answered up to the factor `until`: each tick list
+    ticks what `ticked` names, each factor is not present unless given; as if left
+    there to be resumed."""
     session = store.start_session("C-1", FLOW.id, FLOW.title)
     flow_session = FlowSession(FLOW)
     store.record("C-1", session.id, flow_session.answer(about))
     store.record("C-1", session.id, flow_session.answer(domains))
-    while (step := flow_session.current).factor != until:
-        value = {"status": statuses.get(step.factor, "absent"), "note": ""}
+    while getattr(step := flow_session.current, "factor", None) != until:
+        if step.kind == "multi":
+            value: object = [f for f in step.answer_values() if f in ticked]
+        else:
+            value = factor_answer(statuses.get(step.factor, "absent"))
         store.record("C-1", session.id, flow_session.answer(value))
 
 
@@ -214,6 +387,7 @@ async def test_a_protective_factor_names_the_recorded_risks_it_reduces(tmp_path:
         store,
         "mother",
         ["parent"],
+        ["denial_of_problems", "substance_misuse", "willing_to_engage", "recognition_of_problem"],
         "willing_to_engage",
         substance_misuse="being_addressed",
         denial_of_problems="addressed",
@@ -255,7 +429,7 @@ async def test_a_protective_factor_names_the_recorded_risks_it_reduces(tmp_path:
 async def test_with_no_risk_recorded_it_says_so_and_keeps_none_of_these(tmp_path: Path) -> None:
     store = Store(tmp_path / "db")
     store.create_case("C-1")
-    prerecord(store, "child", ["abuse"], "less_severe_abuse")
+    prerecord(store, "child", ["abuse"], ["less_severe_abuse"], "less_severe_abuse")
     async with create_app(store, select="C-1").run_test(size=(80, 24)) as pilot:
         chat = await resume(pilot)
         await pilot.press(PRESENT)
@@ -280,6 +454,8 @@ async def test_key_1_is_not_present_in_both_kinds_and_shows_in_words(tmp_path: P
     async with create_app(store, select="C-1").run_test(size=(80, 24)) as pilot:
         chat = await start_flow(pilot, TITLE)
         await pilot.press("1", "2", "enter")  # the child; the child domain
+        await pilot.pause()
+        await pilot.press("1", "4", "enter")  # tick developmental delay and healthy child
         await pilot.pause()
         assert chat.session.current.factor == "developmental_delay_special_needs"  # a risk
         await pilot.press(NOT_PRESENT)

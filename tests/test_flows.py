@@ -128,3 +128,73 @@ def test_library_reports_citations_of_missing_cards(tmp_path: Path) -> None:
     assert library.flows == {}
     says = "cites or links content card 'no-such-card', which does not exist"
     assert says in str(library.problems[0])
+
+
+# -- issue 17: a factor tick list, checked like any other step ------------------------
+def tick_list(options: list[str], extra: str = "") -> str:
+    listed = ", ".join(f'{{ value = "{o}", label = "{o}" }}' for o in options)
+    return (
+        f'\n[[steps]]\nid = "ticks"\nkind = "multi"\nunticked = "absent"\ntext = "Which?"\n'
+        f'label = "Ticks"\noptions = [{listed}]\n{extra}'
+    )
+
+
+def factor(factor_id: str, ticked: str | None = None, step: str = "ticks") -> str:
+    when = f'when = {{ step = "{step}", ticked = "{ticked or factor_id}" }}\n'
+    return (
+        f'\n[[steps]]\nid = "{factor_id}"\nkind = "factor"\nfactor = "{factor_id}"\n'
+        f'text = "?"\nlabel = "{factor_id}"\n{when}'
+    )
+
+
+def test_a_tick_list_of_factors_loads_and_feeds_what_is_left_unticked() -> None:
+    text = GOOD_HEADER + tick_list(["neglect", "healthy_child"])
+    text += factor("neglect") + factor("healthy_child")
+    flow, found = check_text(text, "tiny.toml", "tiny")
+    assert found == [] and flow is not None
+    ticks = flow.step("ticks")
+    assert ticks.fed_all(["neglect"]) == [("factors.healthy_child", "absent")]
+    assert ticks.fed_all([]) == [("factors.neglect", "absent"), ("factors.healthy_child", "absent")]
+    assert ticks.display(["neglect"]) == (
+        "Ticked: neglect. Left unticked, so recorded as not present: healthy_child"
+    )
+    assert ticks.fed(["neglect"]) is None  # no `feeds` of its own
+    assert ticks.feeds_the_table and flow.step("neglect").feeds_the_table  # the panel redraws
+
+
+def test_a_tick_list_names_factors_and_each_one_ticked_is_asked() -> None:
+    shown = messages(GOOD_HEADER + tick_list(["neglect", "nonsense"]) + factor("neglect"))
+    assert any("'nonsense' is not a factor id" in s for s in shown)
+    shown = messages(GOOD_HEADER + tick_list(["neglect", "healthy_child"]) + factor("neglect"))
+    assert shown == [
+        "tiny.toml:14: step 'ticks': 'healthy_child' can be ticked but no later factor "
+        'question asks it (when = { step = "ticks", ticked = "healthy_child" })'
+    ]
+    shown = messages(
+        GOOD_HEADER + tick_list(["neglect", "healthy_child"]) + factor("neglect")
+        + factor("healthy_child", ticked="neglect")
+    )  # fmt: skip
+    assert any("ticked: 'neglect' shows the question about 'healthy_child'" in s for s in shown)
+    plain = '\n[[steps]]\nid = "p"\nkind = "multi"\ntext = "?"\nlabel = "P"\n'
+    plain += 'options = [{ value = "a", label = "A" }, { value = "b", label = "B" }]\n'
+    shown = messages(GOOD_HEADER + plain + factor("neglect", step="p"))
+    assert any("ticked: 'p' is not a factor tick list" in s for s in shown)
+
+
+def test_only_a_tick_list_may_show_more_than_twelve_options() -> None:
+    many = [f"o{n}" for n in range(13)]
+    listed = ", ".join(f'{{ value = "{o}", label = "{o}" }}' for o in many)
+    plain = (
+        f'\n[[steps]]\nid = "p"\nkind = "multi"\ntext = "?"\nlabel = "P"\noptions = [{listed}]\n'
+    )
+    assert any("at most 12" in s for s in messages(GOOD_HEADER + plain))
+
+
+def test_ticked_holds_for_a_ticked_factor_and_for_a_list_never_answered() -> None:
+    """A session recorded before its flow had the list still shows what it answered."""
+    from assistant.flows.conditions import parse_condition
+
+    ticked = parse_condition({"step": "ticks", "ticked": "neglect"})
+    assert ticked.holds({"ticks": ["neglect"]})
+    assert not ticked.holds({"ticks": []})
+    assert ticked.holds({})

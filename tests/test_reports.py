@@ -272,3 +272,59 @@ def test_the_timeline_reads_a_missing_level_in_words(case: Store) -> None:
     text = _decisions_report(case, "timeline")
     assert "no level held yet" in text and "reclassify by 2027-06-01" in text
     assert "agreed by Panel in a round" in text and "None" not in text
+
+
+# -- issue 17: reports ask only for what can apply, and flag adults not assessed ----------
+def _assessment(store: Store, ref: str) -> str:
+    return render(build_report(store, LIBRARY, ref, load_definitions(content_dir())["assessment"]),
+                  "txt")  # fmt: skip
+
+
+def test_a_report_never_asks_for_what_cannot_apply(tmp_path: Path) -> None:
+    """The demo named no father: no gap for the father's wishes or words. A flow with no
+    session yet lists its questions, not the follow-ups only some answers lead to."""
+    store = Store(tmp_path / "db")
+    write_demo(store, LIBRARY)
+    text = _assessment(store, "DEMO-001")
+    assert "Mother's wishes: Wants the child home" in text
+    assert "Father's wishes" not in text and "Father's own words" not in text
+    store.create_case("C-2")
+    text = _assessment(store, "C-2")
+    assert "Parents and carers whose wishes count (Wishes and feelings" in text
+    assert "Father's wishes" not in text and "Date of return home" not in text
+    assert "Legal status (Case profile" in text  # asked of every case: still a gap
+
+
+def test_a_report_flags_adults_named_for_assessment_with_nothing_recorded(tmp_path: Path) -> None:
+    """The case profile names the mother and her partner; only the mother's factors
+    are recorded: the partner is flagged, in the factors and the capacity sections."""
+    from assistant.casework.demo import replay
+    from assistant.flows.runner import FlowSession
+
+    store = Store(tmp_path / "db")
+    store.create_case("C-1")
+
+    def record(flow_id: str, answers: dict) -> None:
+        flow = LIBRARY.flows[flow_id]
+        session = store.start_session("C-1", flow.id, flow.title)
+        for event in replay(FlowSession(flow), answers):
+            store.record("C-1", session.id, event)
+
+    record("case-profile", {
+        "age_band": "five_to_ten", "legal_status": "care_order", "returned_home": "no",
+        "entered_care_on": "2025-01-06", "previous_failed_returns": "none",
+        "chronic_neglect_or_emotional_abuse": "no",
+        "involved_since_pregnancy": "no", "roles_to_assess": ["mother", "mothers_partner"],
+    })  # fmt: skip
+    record("future-harm-factors", {
+        "parent": "mother", "domains": ["parent"], "parent_factors": [],
+    })  # fmt: skip
+    text = _assessment(store, "C-1")
+    flag = "[NOT YET RECORDED] Mother's partner, named for assessment in the case profile"
+    assert f"{flag} (Factors associated with future harm)" in text
+    assert f"{flag} (Capacity to change" in text
+    assert "Mother, named for assessment in the case profile (Factors" not in text
+    record("future-harm-factors", {
+        "parent": "mothers_partner", "domains": ["family"], "family_factors": [],
+    })  # fmt: skip
+    assert f"{flag} (Factors associated" not in _assessment(store, "C-1")

@@ -92,10 +92,38 @@ def test_a_present_protective_factor_keeps_only_risks_by_id() -> None:
     assert absent == {"status": "absent", "note": ""}  # only a present factor reduces anything
     assert protective.fed(absent) == ("factors.social_support", "absent")
     risk = step("factor", factor="social_isolation")
-    assert risk.check({"status": "not_addressed", "note": "", "mitigates": []}) == {
+    assert risk.check({"status": "not_addressed", "note": "Alone", "mitigates": []}) == {
         "status": "not_addressed",
-        "note": "",
+        "note": "Alone",
     }
+
+
+@pytest.mark.parametrize(
+    ("factor", "status", "needed"),
+    [
+        ("substance_misuse", "not_addressed", True),
+        ("substance_misuse", "being_addressed", True),
+        ("substance_misuse", "addressed", False),
+        ("substance_misuse", "absent", False),
+        ("substance_misuse", "unknown", False),
+        ("social_support", "present", False),
+    ],
+)
+def test_a_present_risk_not_fully_addressed_needs_a_line_of_evidence(
+    factor: str, status: str, needed: bool
+) -> None:
+    """Issue 17: evidence is required for a risk factor that is present and not (or
+    not yet fully) addressed; a blank or control-character-only note is no evidence."""
+    question = step("factor", factor=factor)
+    assert question.needs_evidence(status) is needed
+    for note in ("", "  \x00 "):
+        if needed:
+            with pytest.raises(AnswerError, match="write a line of evidence") as refused:
+                question.check({"status": status, "note": note})
+            assert "needs what shows the risk is there" in str(refused.value)
+        else:
+            assert question.check({"status": status, "note": note})["note"] == ""
+    assert question.check({"status": status, "note": " Seen at home. "})["note"] == "Seen at home."
 
 
 def test_a_decision_keeps_who_it_was_agreed_with() -> None:

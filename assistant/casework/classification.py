@@ -14,6 +14,7 @@ from assistant.casework.feeds import CaseInput, FedAnswer, build_input
 from assistant.casework.timeline import history
 from assistant.flows.loader import FlowLibrary
 from assistant.flows.runner import FlowSession
+from assistant.flows.steps import LEFT_UNTICKED
 from assistant.records.store import Store
 from assistant.risk.engine import Result, evaluate
 from assistant.risk.explain import Explanation, explanations
@@ -34,7 +35,10 @@ class CaseClassification:
 
 
 def fed_answers(store: Store, library: FlowLibrary, ref: str) -> tuple[list[FedAnswer], list[str]]:
-    """Every current answer of the case that feeds the classification."""
+    """Every current answer of the case that feeds the classification. A factor tick
+    list feeds each factor left unticked as not present, as the answer to that
+    factor's own question: a later session about the same person that ticks it and
+    gives its status replaces it, and the other way round."""
     fed: list[FedAnswer] = []
     unread: list[str] = []
     by_session = store.answers_by_session(ref)
@@ -50,15 +54,18 @@ def fed_answers(store: Store, library: FlowLibrary, ref: str) -> tuple[list[FedA
         subject = str(answers.get(flow.about, "")) if flow.about else ""
         for step_id, value in answers.items():
             step = flow.step(step_id)
-            path_value = step.fed(value)
-            if path_value is not None:
-                path, fed_value = path_value
+            at, seq = latest[step_id].at, latest[step_id].seq
+            for path, fed_value in step.fed_all(value):
+                label, question = step.label, (flow.id, step_id)
+                if path.startswith("factors.") and step.kind == "multi":
+                    # left unticked in a tick list: the same question as the factor's own,
+                    # so whichever of the two was answered later about this person counts
+                    asks = flow.factor_step(path.removeprefix("factors."))
+                    question = (flow.id, asks.id if asks is not None else step_id)
+                    label = f"{step.label}: {LEFT_UNTICKED}"
                 fed.append(
-                    FedAnswer(
-                        path, fed_value, latest[step_id].at, flow.title, step.label,
-                        (flow.id, step_id), subject, latest[step_id].seq,
-                    )
-                )  # fmt: skip
+                    FedAnswer(path, fed_value, at, flow.title, label, question, subject, seq)
+                )
     return fed, sorted(set(unread))
 
 
@@ -94,3 +101,34 @@ def to_record_next(result: Result) -> list[str]:
     """What to record next, from the gaps, most needed first (the rows a suggestion
     needs, then the rest)."""
     return [words for key, words in _NEXT.items() if key in result.gaps]
+
+
+#: The case profile's question that names the adults to assess, by role.
+ROLES_TO_ASSESS = ("case-profile", "roles_to_assess")
+
+
+def not_yet_assessed(store: Store, library: FlowLibrary, ref: str, flow_id: str) -> list[str]:
+    """The adults the case profile names for assessment (its newest answer) about whom
+    `flow_id`, a flow asked about one person at a time, has recorded nothing that
+    feeds the table yet, in the profile's words (e.g. "Mother's partner")."""
+    profile, flow = library.flows.get(ROLES_TO_ASSESS[0]), library.flows.get(flow_id)
+    if profile is None or flow is None or flow.about is None:
+        return []
+    if not any(s.kind == "factor" or getattr(s, "feeds", None) for s in flow.questions):
+        return []  # a flow that records nothing for the table (e.g. goals) flags nobody
+    by_session = store.answers_by_session(ref)
+    named: tuple[int, list[str]] = (-1, [])
+    recorded: set[str] = set()
+    for record in store.sessions(ref):
+        stored = by_session.get(record.id, [])
+        if record.flow_id == profile.id:
+            for answer in stored:
+                event = answer.event
+                if event.step == ROLES_TO_ASSESS[1] and answer.seq > named[0]:
+                    named = (answer.seq, [] if event.skipped else list(event.value))
+        elif record.flow_id == flow.id:
+            answers = FlowSession(flow, [a.event for a in stored]).answers()
+            if any(flow.step(s).fed_all(v) for s, v in answers.items() if s != flow.about):
+                recorded.add(str(answers.get(flow.about)))
+    roles = profile.step(ROLES_TO_ASSESS[1])
+    return [roles.label_of(role) for role in named[1] if role not in recorded]

@@ -31,6 +31,15 @@ Where the record cannot say whether a rule applies (the child's age, the date
 they came into care, or whether care ends are not known), the item is shown
 with what to check, rather than dropped: missing a statutory approval costs
 more than one line too many.
+
+A third source: the newest case supervision (either supervision flow) that
+agreed dated actions or a next date. Its actions, each with its date, the next
+supervision and, from the planning supervision, the date agreed for the next
+classification are due; a later supervision takes their place (it reviews them).
+
+Last, what a flow's messages show of the case (`recorded_values`, for the
+placeholders `{recorded:...}` and `{case:...}`, see `assistant.flows.steps`) is
+worked out here too, from the same records.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from assistant.casework.decisions import agreed_decisions, latest_agreed
+from assistant.casework.decisions import agreed_decisions, is_agreed, latest_agreed, who_decided
 from assistant.flows.runner import FlowSession
 from assistant.risk.trajectory import add_months
 
@@ -350,19 +359,216 @@ def case_items(rules: list[Any], facts: CaseFacts, today: date) -> list[DueItem]
     return [item for found in applied.values() for item in found]
 
 
+#: The supervision flows, and the questions of theirs that set dates: each agreed
+#: action with its date, the next supervision, and (planning) the next classification.
+SUPERVISION_FLOWS = ("supervision-assessment", "supervision-planning")
+SUPERVISION_ACTIONS = (("action_1", "action_1_by"), ("action_2", "action_2_by"),
+                       ("action_3", "action_3_by"))  # fmt: skip
+NEXT_SUPERVISION = "next_supervision"
+NEXT_CLASSIFICATION = "reclass_due"
+#: The longest action shown in a due item (the whole of it is in the supervision record).
+ACTION_SHOWN = 90
+
+
+def _short(text: str) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= ACTION_SHOWN else line[: ACTION_SHOWN - 1].rstrip() + "…"
+
+
+def supervision_items(store: Any, library: Any, ref: str, today: date) -> list[DueItem]:
+    """What the newest supervision that set a date agreed: its actions with their
+    dates, the next supervision and the next classification. An earlier supervision's
+    dates give way to it (each supervision reviews the actions of the one before)."""
+    by_session = store.answers_by_session(ref)
+    newest: tuple[str, Any, dict[str, Any]] | None = None
+    for record in store.sessions(ref):
+        flow = library.flows.get(record.flow_id)
+        if flow is None or flow.id not in SUPERVISION_FLOWS:
+            continue
+        answers = FlowSession(flow, [a.event for a in by_session.get(record.id, [])]).answers()
+        dated = [by for _, by in SUPERVISION_ACTIONS] + [NEXT_SUPERVISION, NEXT_CLASSIFICATION]
+        if any(step in answers for step in dated) and (
+            newest is None or record.started_at > newest[0]
+        ):
+            newest = (record.started_at, flow, answers)
+    if newest is None:
+        return []
+    started, flow, answers = newest
+    source = f"Case supervision, {started[:10]} ({flow.title})"
+    found: list[tuple[str, Any]] = [
+        (f"Agreed in supervision: {_short(answers[what])}", answers[by])
+        for what, by in SUPERVISION_ACTIONS
+        if what in answers and by in answers
+    ]
+    if NEXT_CLASSIFICATION in answers:
+        again = "Classify the risk again (agreed in supervision)"
+        found.append((again, answers[NEXT_CLASSIFICATION]))
+    if NEXT_SUPERVISION in answers:
+        found.append(("Next supervision on this case", answers[NEXT_SUPERVISION]))
+    items = []
+    for what, on in found:
+        day = _date(on)
+        if day is not None:
+            items.append(DueItem(ref, what, day.isoformat(), source, day < today))
+    return items
+
+
+def case_due_items(
+    store: Any, library: Any, rules: list[Any], ref: str, today: date
+) -> list[DueItem]:
+    """Every due item of one case: policy rules, supervision, the engine; soonest first."""
+    from assistant.casework.classification import classify_case
+
+    facts = case_facts(store, library, ref)
+    items = case_items(rules, facts, today) + supervision_items(store, library, ref, today)
+    now = classify_case(store, library, ref, today)
+    if now.result is not None and not now.inputs.empty:
+        trajectory = now.result.trajectory.as_dict()
+        items += engine_items(ref, trajectory, today, facts.permanence_away)
+    return sorted(items, key=lambda i: (i.due_on, i.case, i.what))
+
+
 def due_items(
     store: Any, library: Any, policies: dict[str, Any], profile: str, today: date
 ) -> list[DueItem]:
     """Every due item of every (unarchived) case, soonest first."""
-    from assistant.casework.classification import classify_case
-
     rules = profile_rules(policies, profile)
     items: list[DueItem] = []
     for case in store.cases():
-        facts = case_facts(store, library, case.ref)
-        items += case_items(rules, facts, today)
-        now = classify_case(store, library, case.ref, today)
-        if now.result is not None and not now.inputs.empty:
-            trajectory = now.result.trajectory.as_dict()
-            items += engine_items(case.ref, trajectory, today, facts.permanence_away)
+        items += case_due_items(store, library, rules, case.ref, today)
     return sorted(items, key=lambda i: (i.due_on, i.case, i.what))
+
+
+# -- what a flow's messages show of the case --------------------------------------
+LEVEL_NAMES = {"low": "LOW", "medium": "MEDIUM", "high": "HIGH", "severe": "SEVERE"}
+#: The flows whose sessions say what the assessment has recorded, and about whom.
+ASSESSMENT_FLOWS = ("case-profile", "future-harm-factors", "capacity-to-change",
+                    "wishes-and-feelings")  # fmt: skip
+
+
+def _day(at: str) -> str:
+    day = _date(at[:10])
+    return f"{day.day} {day:%B %Y}" if day else at[:10]
+
+
+def _recorded(library: Any, answers: dict[tuple[str, str], Answer], refs: str) -> str:
+    """The newest answer to any of `refs` ("flow.step,flow.step") in words, with its day."""
+    found = []
+    for pair in refs.split(","):
+        flow_id, _, step_id = pair.strip().partition(".")
+        if (flow_id, step_id) in answers:
+            found.append((answers[(flow_id, step_id)], flow_id, step_id))
+    if not found:
+        return ""
+    (_, value, at), flow_id, step_id = max(found, key=lambda f: f[0][0])
+    return f"{library.flows[flow_id].step(step_id).display(value)} (recorded {_day(at)})"
+
+
+def _decision_words(decision: dict[str, Any]) -> str:
+    level = LEVEL_NAMES.get(decision["level"], decision["level"])
+    if is_agreed(decision):
+        return f"{level}, {who_decided(decision)}, {_day(decision['at'])}"
+    who = decision.get("who", "?")
+    return f"{level}, the view of {who}, not yet agreed, {_day(decision['at'])}"
+
+
+def _round_words(store: Any, ref: str) -> str:
+    from assistant.casework.rounds import ROLES, rounds
+
+    found = rounds(store, ref)
+    if not found:
+        return "no round of independent classification yet (r on the case screen opens one)"
+    latest = found[-1]
+    rated = [ROLES[r.role] for r in latest.ratings]
+    waiting = [name for role, name in ROLES.items() if latest.rating_of(role) is None]
+    words = f"a round opened {_day(latest.opened_at)}: "
+    words += f"rated by {', '.join(rated)}" if rated else "nobody has rated yet"
+    if waiting and latest.open:
+        words += f"; not yet rated by {', '.join(waiting)}"
+    if latest.agreed:
+        words += f"; agreed {LEVEL_NAMES.get(latest.agreed['level'], '?')}"
+    return words
+
+
+def _assessment_lines(store: Any, library: Any, ref: str) -> list[str]:
+    """What the assessment flows have recorded: for each, whom and when (newest first),
+    then the adults the case profile names whose factors or capacity are not recorded."""
+    from assistant.casework.classification import not_yet_assessed
+
+    by_session = store.answers_by_session(ref)
+    lines = []
+    for flow_id in ASSESSMENT_FLOWS:
+        flow = library.flows.get(flow_id)
+        if flow is None:
+            continue
+        seen: dict[str, str] = {}
+        for record in store.sessions(ref):  # newest first
+            stored = by_session.get(record.id, [])
+            if record.flow_id != flow_id or not stored:
+                continue
+            answers = FlowSession(flow, [a.event for a in stored]).answers()
+            about = answers.get(flow.about) if flow.about else None
+            who = flow.step(flow.about).display(about) if about is not None else ""
+            seen.setdefault(who, _day(stored[-1].at))
+        if seen:
+            parts = [f"{who}, {day}" if who else day for who, day in seen.items()]
+            lines.append(f"{flow.title}: {'; '.join(parts)}")
+        else:
+            lines.append(f"{flow.title}: nothing recorded yet")
+    for flow_id, what in (("future-harm-factors", "factors"), ("capacity-to-change", "capacity")):
+        missing = not_yet_assessed(store, library, ref, flow_id)
+        if missing:
+            lines.append(f"Named for assessment, no {what} recorded: {', '.join(missing)}")
+    return lines
+
+
+def recorded_values(
+    store: Any, library: Any, ref: str, flow: Any, today: date | None = None
+) -> dict[str, str | list[str]]:
+    """What the case recorded, for the placeholders of `flow`'s messages (see
+    `assistant.flows.steps.PLACEHOLDER`); pass it to `FlowSession(recorded=...)`.
+    A placeholder with nothing recorded is left out (the session says so)."""
+    wanted = {p for step in flow.steps if step.kind == "message" for p in step.placeholders()}
+    if not wanted:
+        return {}
+    today = today or date.today()
+    values: dict[str, str | list[str]] = {}
+    decisions = sorted(enumerate(store.decisions(ref)), key=lambda iv: (iv[1]["at"], iv[0]))
+    recorded = any(w.startswith("recorded:") for w in wanted)
+    answers = current_answers(store, library, ref) if recorded else {}
+    for key in sorted(wanted):
+        kind, _, name = key.partition(":")
+        if kind == "recorded":
+            values[key] = _recorded(library, answers, name)
+        elif name == "agreed_level":
+            agreed = latest_agreed(store.decisions(ref))
+            values[key] = _decision_words(agreed) if agreed else "no level agreed yet"
+        elif name == "last_classified":
+            values[key] = _decision_words(decisions[-1][1]) if decisions else ""
+        elif name == "round":
+            values[key] = _round_words(store, ref)
+        elif name == "assessment":
+            values[key] = _assessment_lines(store, library, ref)
+        elif name == "due":
+            values[key] = _due_lines(store, library, ref, today)
+    return {k: v for k, v in values.items() if v}
+
+
+def _due_lines(store: Any, library: Any, ref: str, today: date) -> list[str]:
+    from assistant.casework.policies import load_policies
+    from assistant.paths import content_dir
+    from assistant.records.settings import load_settings
+
+    profile = str(load_settings().get("policy_profile") or "framework")
+    policies = load_policies(content_dir())
+    try:
+        rules = profile_rules(policies, profile)
+    except KeyError:
+        rules = profile_rules(policies, "framework")
+    items = case_due_items(store, library, rules, ref, today)
+    if not items:
+        return ["Nothing is due."]
+    return [
+        f"{'OVERDUE ' if i.overdue else ''}{_day(i.due_on)}: {i.what} (source: {i.source})"
+        for i in items
+    ]

@@ -50,8 +50,22 @@ class CaseRecords:
         return [s for s in self.sessions if s.flow_id == flow_id]
 
 
+def _cannot_apply(records: CaseRecords, flow: Any, step_id: str) -> bool:
+    """True for a question a report must not ask for: the newest session of its flow
+    ruled it out (e.g. the father's wishes where no father was named), or, with no
+    session yet, it is a follow-up that only some answers lead to."""
+    if step_id not in {s.id for s in flow.questions}:
+        return False  # a question the flow no longer has: its gap says so
+    sessions = records.sessions_of(flow.id)
+    if not sessions:
+        return flow.step(step_id).when is not None
+    events = [a.event for a in records.answers.get(sessions[-1].id, [])]
+    return FlowSession(flow, events).ruled_out(step_id)
+
+
 def _answer(report: Report, records: CaseRecords, item: Any) -> None:
-    """One question: its newest recorded answer in the case, or a gap."""
+    """One question: its newest recorded answer in the case, or a gap (none where
+    the question cannot apply to this case)."""
     flow = records.library.flows.get(item.flow)
     if flow is None:
         report.add("gap", f"{item.flow} › {item.step} (this flow cannot be loaded now)")
@@ -61,6 +75,8 @@ def _answer(report: Report, records: CaseRecords, item: Any) -> None:
         for stored in records.answers.get(session.id, []):
             if stored.event.step == item.step and (newest is None or stored.seq > newest.seq):
                 newest = stored
+    if (newest is None or newest.event.skipped) and _cannot_apply(records, flow, item.step):
+        return
     if newest is None or newest.event.skipped:
         label = describe(flow, item.step, None, True)[0]
         report.add("gap", f"{label} ({flow.title})")
@@ -70,7 +86,19 @@ def _answer(report: Report, records: CaseRecords, item: Any) -> None:
 
 
 def _all(report: Report, records: CaseRecords, item: Any) -> None:
-    """Every answered question of every session of a flow (per parent when it asks)."""
+    """Every answered question of every session of a flow (per parent when it asks),
+    then each adult the case profile names for assessment about whom the flow has
+    recorded nothing that feeds the table (e.g. a mother's partner never assessed)."""
+    _sessions_of_flow(report, records, item)
+    if item.flow in records.library.flows:
+        from assistant.casework.classification import not_yet_assessed
+
+        title = records.library.flows[item.flow].title
+        for who in not_yet_assessed(records.store, records.library, records.ref, item.flow):
+            report.add("gap", f"{who}, named for assessment in the case profile ({title})")
+
+
+def _sessions_of_flow(report: Report, records: CaseRecords, item: Any) -> None:
     flow = records.library.flows.get(item.flow)
     sessions = records.sessions_of(item.flow)
     if flow is None or not sessions:
@@ -208,18 +236,18 @@ def _decided(report: Report, records: CaseRecords, item: Any) -> None:
 
 
 def _due(report: Report, records: CaseRecords, item: Any) -> None:
-    from assistant.casework.due import due_items
+    from assistant.casework.due import case_due_items, profile_rules
     from assistant.casework.policies import load_policies
     from assistant.paths import content_dir
     from assistant.records.settings import load_settings
 
     profile = str(load_settings().get("policy_profile") or "framework")
     policies = load_policies(content_dir())
-    items = [
-        i
-        for i in due_items(records.store, records.library, policies, profile, records.today)
-        if i.case == records.ref
-    ]
+    try:
+        rules = profile_rules(policies, profile)
+    except KeyError:
+        rules = profile_rules(policies, "framework")
+    items = case_due_items(records.store, records.library, rules, records.ref, records.today)
     if not items:
         report.add("line", "Nothing is due.")
     for due in items:

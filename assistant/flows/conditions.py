@@ -5,7 +5,14 @@ A condition in a flow file is a small table:
     { step = "id", equals = "value" }      { step = "id", in = ["a", "b"] }
     { step = "id", includes = "a" }        { step = "id", answered = true }
     { step = "id", at_least = 5 }          { step = "id", at_most = 3 }
+    { step = "id", ticked = "a" }
     { all = [c, ...] }   { any = [c, ...] }   { not = c }
+
+`ticked` is for a factor tick list (a `multi` step with `unticked = "absent"`):
+it holds when "a" was ticked, and also when the list has no answer, so that a
+session recorded before the list was added to its flow still shows the
+questions it answered then. Pair it with the condition that shows the list
+itself (e.g. its domain chosen), or it holds while the list is hidden too.
 
 `answers` passed to `holds` holds only answered (not skipped) steps that are
 currently visible, keyed by step id.
@@ -18,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-TESTS = ("equals", "in", "includes", "answered", "at_least", "at_most")
+TESTS = ("equals", "in", "includes", "answered", "at_least", "at_most", "ticked")
 GROUPS = ("all", "any", "not")
 #: how deep `all` / `any` / `not` may nest (deeper is a mistake, and would overflow the stack)
 MAX_DEPTH = 20
@@ -37,6 +44,9 @@ class StepTest:
     def holds(self, answers: Mapping[str, Any]) -> bool:
         if self.test == "answered":
             return (self.step in answers) is bool(self.value)
+        if self.test == "ticked":  # a list never answered asks as before the list existed
+            given = answers.get(self.step)
+            return self.step not in answers or (isinstance(given, list) and self.value in given)
         if self.step not in answers:
             return False
         given = answers[self.step]
@@ -55,6 +65,9 @@ class StepTest:
     def steps(self) -> set[str]:
         return {self.step}
 
+    def tests(self) -> list[StepTest]:
+        return [self]
+
 
 @dataclass(frozen=True)
 class Group:
@@ -70,6 +83,10 @@ class Group:
 
     def steps(self) -> set[str]:
         return set().union(*(c.steps() for c in self.items))
+
+    def tests(self) -> list[StepTest]:
+        """Every test on a step inside this group, however deep."""
+        return [test for c in self.items for test in c.tests()]
 
 
 Condition = StepTest | Group
@@ -125,5 +142,7 @@ def _check_value(step: str, test: str, value: Any) -> None:
         raise ConditionError(f"'answered' on '{step}' must be true or false")
     if test in ("at_least", "at_most") and not number:
         raise ConditionError(f"'{test}' on '{step}' needs a number")
+    if test == "ticked" and not isinstance(value, str):
+        raise ConditionError(f"'ticked' on '{step}' needs an option value (a factor id)")
     if test in ("equals", "includes") and not (isinstance(value, str) or number):
         raise ConditionError(f"'{test}' on '{step}' needs a text or a number")

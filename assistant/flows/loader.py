@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from assistant.flows.content import TomlError, one_line, read_toml
 from assistant.flows.feed_targets import feed_problems
 from assistant.flows.links import linked_cards
-from assistant.flows.steps import KINDS, Step
+from assistant.flows.steps import KINDS, Step, recorded_refs
 from assistant.risk import LEVELS
 
 FLOW_ID = r"^[a-z][a-z0-9-]{0,63}$"
@@ -41,6 +41,9 @@ class FlowHeader(BaseModel):
     cite: tuple[str, ...] = ()
     #: a question whose answer says whom the session is about (e.g. which parent)
     about: str | None = None
+    #: the document built from this flow's answers (`content/reports/<id>.toml`),
+    #: offered when the flow ends
+    report: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,40}$")] | None = None
 
 
 class Flow(FlowHeader):
@@ -55,6 +58,10 @@ class Flow(FlowHeader):
             if s.id == step_id:
                 return s
         raise KeyError(step_id)
+
+    def factor_step(self, factor: str) -> Any | None:
+        """The question that asks about `factor` (a factor step), if the flow has one."""
+        return next((s for s in self.steps if getattr(s, "factor", None) == factor), None)
 
     @property
     def compare_step(self) -> str | None:
@@ -227,6 +234,7 @@ def _cross_check(steps: list[Any], raw: list[Any], lines: _Lines, name: str) -> 
             for why in feed_problems(step.kind, feed.to, feed.values, step.answer_values()):
                 problems.append(Problem(name, why, line, step.id))
     problems += _compare_problems(steps, raw_ids, lines, name)
+    problems += _tick_list_problems(steps, raw_ids, lines, name)
     for position, step in enumerate(steps):
         if step.when is None:
             continue
@@ -243,6 +251,44 @@ def _cross_check(steps: list[Any], raw: list[Any], lines: _Lines, name: str) -> 
                 why = f"condition names step '{target}', which is a message, not a question"
             where = raw_ids.index(step.id)
             problems.append(Problem(name, why, lines.step(where, "when"), step.id))
+    return problems
+
+
+def _tick_list_problems(
+    steps: list[Any], raw_ids: list[Any], lines: _Lines, name: str
+) -> list[Problem]:
+    """A `ticked` test names a factor tick list and one of its options; every factor
+    of a tick list is asked, once ticked, by a later factor step (else a ticked
+    factor would be dropped without a word)."""
+    problems: list[Problem] = []
+    lists = {s.id: s for s in steps if getattr(s, "unticked", None)}
+    asked: set[tuple[str, str]] = set()
+    for step in steps:
+        for test in step.when.tests() if step.when is not None else []:
+            if test.test != "ticked":
+                continue
+            tick_list = lists.get(test.step)
+            why = None
+            if tick_list is None:
+                why = f"ticked: '{test.step}' is not a factor tick list (unticked = \"absent\")"
+            elif test.value not in tick_list.answer_values():
+                why = f"ticked: '{test.value}' is not an option of '{test.step}'"
+            elif getattr(step, "factor", test.value) != test.value:
+                why = f"ticked: '{test.value}' shows the question about '{step.factor}'"
+            if why:
+                where = lines.step(raw_ids.index(step.id), "when")
+                problems.append(Problem(name, why, where, step.id))
+            elif step.kind == "factor":
+                asked.add((test.step, test.value))
+    for list_id, tick_list in lists.items():
+        position = raw_ids.index(list_id)
+        for factor in tick_list.answer_values():
+            if (list_id, factor) not in asked:
+                why = (
+                    f"'{factor}' can be ticked but no later factor question asks it "
+                    f'(when = {{ step = "{list_id}", ticked = "{factor}" }})'
+                )
+                problems.append(Problem(name, why, lines.step(position, "options"), list_id))
     return problems
 
 
@@ -295,33 +341,82 @@ def flow_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.toml"))
 
 
-def load_paths(paths: Iterable[Path], known_cards: Iterable[str] | None = None) -> FlowLibrary:
+def load_paths(
+    paths: Iterable[Path],
+    known_cards: Iterable[str] | None = None,
+    known_reports: Iterable[str] | None = None,
+) -> FlowLibrary:
     """Load the flow files at `paths`; a broken file is reported, never fatal.
 
-    Besides each file's own problems: a flow id used by two files, and (when
-    `known_cards` is given) citations of content cards that do not exist.
+    Besides each file's own problems: a flow id used by two files, (when
+    `known_cards` is given) citations of content cards that do not exist, a
+    `report` that is not a document (`known_reports`, else those in the content
+    folder), and placeholders naming a question of another flow that does not
+    exist (looked for among the flows loaded, then beside the flow's file, then
+    among the shipped flows).
     """
+    from assistant.paths import content_dir
+
     library = FlowLibrary()
     cards = None if known_cards is None else set(known_cards)
+    reports = set(report_ids(content_dir()) if known_reports is None else known_reports)
     where: dict[str, Path] = {}
+    loaded: list[tuple[Flow, Path, list[Problem]]] = []
     for path in paths:
         flow, problems = check_file(path)
         if flow is not None:
             if cards is not None:
                 problems = missing_citations(flow, cards, str(path))
+            if flow.report and flow.report not in reports:
+                why = f"report: '{flow.report}' is not a document (content/reports/)"
+                problems.append(Problem(str(path), why))
             if flow.id in where:
                 message = f"flow id {flow.id!r} is also used by {where[flow.id]}"
                 problems.append(Problem(str(path), message))
             where.setdefault(flow.id, path)
-        if flow is not None and not problems:
+            loaded.append((flow, path, problems))
+        else:
+            library.problems += problems
+    flows = {flow.id: flow for flow, _, _ in loaded}
+    for flow, path, problems in loaded:
+        problems += recorded_problems(flow, flows, path)
+        if not problems:
             library.flows[flow.id] = flow
         library.problems += problems
     return library
 
 
-def load_library(folder: Path, known_cards: Iterable[str] | None = None) -> FlowLibrary:
+def recorded_problems(flow: Flow, flows: dict[str, Flow], path: Path) -> list[Problem]:
+    """Placeholders `{recorded:<flow>.<step>}` that name no question: the flow is
+    looked for among those loaded, then beside the file, then among the shipped flows."""
+    from assistant.paths import flows_dir
+
+    problems = []
+    for step in flow.steps:
+        if not getattr(step, "fills_placeholders", False):
+            continue
+        for flow_id, step_id in recorded_refs(step.text):
+            other = flows.get(flow_id)
+            for folder in (path.parent, flows_dir()):
+                if other is None:
+                    other, _ = check_file(folder / f"{flow_id}.toml")
+            if other is None:
+                why = f"{{recorded:{flow_id}.{step_id}}}: there is no flow '{flow_id}'"
+            elif step_id not in {q.id for q in other.questions}:
+                why = f"{{recorded:{flow_id}.{step_id}}}: '{flow_id}' has no question '{step_id}'"
+            else:
+                continue
+            problems.append(Problem(str(path), why, step=step.id))
+    return problems
+
+
+def load_library(
+    folder: Path,
+    known_cards: Iterable[str] | None = None,
+    known_reports: Iterable[str] | None = None,
+) -> FlowLibrary:
     """Load every flow in `folder`; a broken file is reported, never fatal."""
-    return load_paths(flow_files(folder), known_cards)
+    return load_paths(flow_files(folder), known_cards, known_reports)
 
 
 def missing_citations(flow: Flow, cards: set[str], name: str) -> list[Problem]:
@@ -341,9 +436,15 @@ def missing_citations(flow: Flow, cards: set[str], name: str) -> list[Problem]:
     return problems
 
 
+def report_ids(content: Path) -> list[str]:
+    """The documents a flow may offer at its end (`content/reports/<id>.toml`)."""
+    return sorted(p.stem for p in (content / "reports").glob("*.toml"))
+
+
 def default_library() -> FlowLibrary:
-    """The shipped (or `REUNIFY_FLOWS`) flows, checked against the content cards."""
+    """The shipped (or `REUNIFY_FLOWS`) flows, checked against the content cards and
+    the documents."""
     from assistant.flows.content import card_ids
     from assistant.paths import content_dir, flows_dir
 
-    return load_library(flows_dir(), card_ids(content_dir()))
+    return load_library(flows_dir(), card_ids(content_dir()), report_ids(content_dir()))

@@ -4,19 +4,82 @@ The session's state is derived from its answer events alone, so it can be
 resumed from what the store kept: the latest event for a step is its answer
 (or its skip), and the current question is the first visible question with
 neither — unless the practitioner went back to change an earlier one.
+
+A message may show what the case has recorded (placeholders such as
+`{case:due}`, see `assistant.flows.steps.PLACEHOLDER`). Whoever runs the
+session passes the values in (`recorded`, worked out by
+`assistant.casework.due.recorded_values`); the steps the conversation shows
+(`transcript`, `messages_before`) then carry them, as data, never markup.
+Without values a placeholder reads as where to look instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from assistant.flows.loader import Flow
+from assistant.flows.steps import PLACEHOLDER
 from assistant.records.events import AnswerEvent
+from assistant.text import printable
 
-__all__ = ["AnswerEvent", "FlowSession", "RunnerError", "Turn", "about_words"]
+__all__ = [
+    "AnswerEvent",
+    "FlowSession",
+    "Recorded",
+    "RunnerError",
+    "Turn",
+    "about_words",
+    "fill",
+]
+
+#: What the case recorded, for a flow's placeholders: "case:due" -> a list of lines,
+#: "recorded:<flow>.<step>" -> words. A missing or empty value reads NOTHING_YET.
+Recorded = Mapping[str, str | list[str]]
+NOTHING_YET = "nothing recorded yet"
+#: What a placeholder reads when the caller did not fill it in.
+NOT_FILLED = {
+    "case:due": "see what is due: d on the home screen",
+    "": "see the case screen",
+}
+#: Every ASCII punctuation character may be backslash-escaped in CommonMark and
+#: then shows as itself: recorded words never become formatting or links.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def as_markdown_text(words: str) -> str:
+    """Recorded words safe inside a message's Markdown: shown exactly, on one line."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(printable(words).split()))
+
+
+def fill(text: str, recorded: Recorded | None) -> str:
+    """`text` with each placeholder replaced by what the case recorded. A list stands
+    as bullets when its placeholder is alone on its line, else joined by "; "."""
+
+    def value(match: re.Match[str]) -> str | list[str]:
+        key = f"{match.group(1)}:{match.group(2)}"
+        if recorded is None:
+            return f"({NOT_FILLED.get(key, NOT_FILLED[''])})"
+        found = recorded.get(key)
+        return found if found else NOTHING_YET
+
+    lines = []
+    for line in text.split("\n"):
+        alone = PLACEHOLDER.fullmatch(line.strip())
+        if alone and isinstance(shown := value(alone), list):
+            lines += [f"- {as_markdown_text(item)}" for item in shown]
+            continue
+
+        def inline(match: re.Match[str]) -> str:
+            shown = value(match)
+            words = "; ".join(shown) if isinstance(shown, list) else shown
+            return words if recorded is None else as_markdown_text(words)
+
+        lines.append(PLACEHOLDER.sub(inline, line))
+    return "\n".join(lines)
 
 
 class RunnerError(ValueError):
@@ -36,8 +99,12 @@ class Turn:
 class FlowSession:
     """One run through a flow: start, answer, back, change, skip, finish, resume."""
 
-    def __init__(self, flow: Flow, events: Iterable[AnswerEvent] = ()) -> None:
+    def __init__(
+        self, flow: Flow, events: Iterable[AnswerEvent] = (), recorded: Recorded | None = None
+    ) -> None:
         self.flow = flow
+        #: what the case recorded, for the placeholders of the flow's messages
+        self.recorded = recorded
         self.history: list[AnswerEvent] = []
         self._latest: dict[str, AnswerEvent] = {}
         self._revisit: str | None = None
@@ -61,6 +128,13 @@ class FlowSession:
             if step.is_question and event is not None and not event.skipped:
                 answers[step.id] = event.value
         return visible
+
+    def shown(self, step: Any) -> Any:
+        """The step as the conversation shows it: a message with its placeholders
+        filled in from `recorded` (a copy; the flow is never changed)."""
+        if not getattr(step, "fills_placeholders", False) or not PLACEHOLDER.search(step.text):
+            return step
+        return step.model_copy(update={"text": fill(step.text, self.recorded)})
 
     def answers(self) -> dict[str, Any]:
         """The current answer of each visible, answered question."""
@@ -96,7 +170,7 @@ class FlowSession:
         for step in self.visible_steps():
             event = self._latest.get(step.id) if step.is_question else None
             if event is None:
-                turns.append(Turn(step))
+                turns.append(Turn(self.shown(step)))
                 if step.is_question:
                     break
             else:
@@ -109,8 +183,19 @@ class FlowSession:
         for step in self.visible_steps():
             if step.id == step_id:
                 return pending
-            pending = [] if step.is_question else [*pending, step]
+            pending = [] if step.is_question else [*pending, self.shown(step)]
         return pending
+
+    def ruled_out(self, step_id: str) -> bool:
+        """True when the answers given rule the question out: it is hidden by its
+        condition and the session has gone past it (e.g. the father's wishes where
+        no father was named). A question not reached yet is not ruled out."""
+        visible = self.visible_steps()
+        if any(s.id == step_id for s in visible):
+            return False
+        order = [s.id for s in self.flow.steps]
+        first_open = next((s for s in visible if s.is_question and not self._settled(s)), None)
+        return first_open is None or order.index(first_open.id) > order.index(step_id)
 
     # -- actions ---------------------------------------------------------
     def _require_current(self) -> Any:

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.flows.conditions import Condition, parse_condition
 from assistant.flows.links import linked_cards
@@ -34,6 +34,49 @@ class AnswerError(ValueError):
     """An answer that does not fit its question; the message says why."""
 
 
+#: A placeholder in a message step's text, filled from the case's records by
+#: whoever runs the flow (`FlowSession(recorded=...)`; casework works the values
+#: out): `{recorded:<flow>.<step>}` is the newest answer to that question in the
+#: case (several, comma-separated: the newest of them); `{case:<name>}` is one of
+#: CASE_FACTS. Never code: a name, looked up.
+PLACEHOLDER = re.compile(r"\{(recorded|case):([^{}\n]*)\}")
+RECORDED_REF = re.compile(r"^[a-z][a-z0-9-]{0,63}\.[a-z][a-z0-9_]{0,63}$")
+CASE_FACTS = {
+    "agreed_level": "the level last agreed (a round's, or one agreed with a manager)",
+    "last_classified": "the latest classification recorded: its level, whose it is, its date",
+    "round": "the latest round of independent classification: who has rated, whether agreed",
+    "assessment": "what the assessment flows recorded, about whom and when, and the adults "
+    "named for assessment with nothing recorded (a list)",
+    "due": "what is due and overdue for the case, soonest first (a list)",
+}
+
+
+def placeholder_problems(text: str) -> list[str]:
+    """What is wrong with the placeholders in `text` (the names only; whether a
+    recorded question exists is checked where every flow is known)."""
+    problems = []
+    for match in PLACEHOLDER.finditer(text):
+        kind, body = match.groups()
+        if kind == "case" and body not in CASE_FACTS:
+            problems.append(f"{match.group()}: not one of {', '.join(CASE_FACTS)}")
+        elif kind == "recorded":
+            refs = [ref.strip() for ref in body.split(",")]
+            if not all(RECORDED_REF.match(ref) for ref in refs):
+                problems.append(f"{match.group()}: write it {{recorded:<flow id>.<step id>}}")
+    return problems
+
+
+def recorded_refs(text: str) -> list[tuple[str, str]]:
+    """The (flow id, step id) pairs that `{recorded:...}` placeholders in `text` name."""
+    refs = []
+    for match in PLACEHOLDER.finditer(text):
+        if match.group(1) == "recorded":
+            for ref in match.group(2).split(","):
+                flow, _, step = ref.strip().partition(".")
+                refs.append((flow, step))
+    return refs
+
+
 class _Step(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -43,11 +86,23 @@ class _Step(BaseModel):
     when: Condition | None = None
 
     is_question: ClassVar[bool] = False
+    #: whether the text may hold placeholders filled from the case's records
+    fills_placeholders: ClassVar[bool] = False
 
     @field_validator("when", mode="before")
     @classmethod
     def _parse_when(cls, raw: Any) -> Condition | None:
         return None if raw is None else parse_condition(raw)
+
+    @field_validator("text")
+    @classmethod
+    def _placeholders(cls, text: str) -> str:
+        if PLACEHOLDER.search(text) and not cls.fills_placeholders:
+            raise ValueError("placeholders ({recorded:...}, {case:...}) work in messages only")
+        problems = placeholder_problems(text)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return text
 
     def cards(self) -> tuple[str, ...]:
         """The content cards that explain this step: those it cites, then those it links."""
@@ -55,9 +110,15 @@ class _Step(BaseModel):
 
 
 class MessageStep(_Step):
-    """The assistant says something; nothing is asked."""
+    """The assistant says something; nothing is asked. Its text may show what the
+    case has recorded (placeholders: see PLACEHOLDER)."""
 
     kind: Literal["message"]
+    fills_placeholders: ClassVar[bool] = True
+
+    def placeholders(self) -> list[str]:
+        """The placeholders in the text, e.g. "case:due", each once, in order."""
+        return list(dict.fromkeys(f"{k}:{b}" for k, b in PLACEHOLDER.findall(self.text)))
 
 
 class Feed(BaseModel):
@@ -103,6 +164,18 @@ class _Question(_Step):
             return None
         feeds, fed_value = self.feeds.value_for(value)
         return (self.feeds.to, fed_value) if feeds else None
+
+    def fed_all(self, value: Any) -> list[tuple[str, Any]]:
+        """Every (input path, value) this answer feeds: one at most, except a factor
+        tick list, which feeds each factor left unticked as not present."""
+        fed = self.fed(value)
+        return [] if fed is None else [fed]
+
+    @property
+    def feeds_the_table(self) -> bool:
+        """Whether an answer here can change Reunify's reading of the table (its feed,
+        a factor, a factor tick list, or a decision kept with the case)."""
+        return self.feeds is not None
 
 
 class Option(BaseModel):
@@ -150,10 +223,44 @@ class ChoiceStep(_WithOptions):
         return self.label_of(value)
 
 
+#: The most options a factor tick list may show: every factor of the largest domain.
+TICK_LIST_MAX = 20
+#: How a factor left unticked in a tick list reads wherever it is shown.
+LEFT_UNTICKED = "left unticked, so recorded as not present"
+
+
 class MultiStep(_WithOptions):
-    """Any number of options from a list (none is a valid answer)."""
+    """Any number of options from a list (none is a valid answer).
+
+    With `unticked = "absent"` it is a factor tick list: each option's value is a
+    factor id, and every factor left unticked is recorded as not present for the
+    person the session is about (it feeds `factors.<id>` = "absent" by itself).
+    The ticked ones are asked next, each by a factor step whose condition is
+    `{ step = "<this list>", ticked = "<factor id>" }`.
+    """
 
     kind: Literal["multi"]
+    options: Annotated[tuple[Option, ...], Field(min_length=2, max_length=TICK_LIST_MAX)]
+    unticked: Literal["absent"] | None = None
+
+    @model_validator(mode="after")
+    def _tick_list(self) -> MultiStep:
+        if self.unticked is None:
+            if len(self.options) > 12:
+                raise ValueError(
+                    f'options: at most 12 (a factor tick list, unticked = "absent", '
+                    f"may have {TICK_LIST_MAX})"
+                )
+            return self
+        wrong = [o.value for o in self.options if o.value not in FACTORS_BY_ID]
+        if wrong:
+            raise ValueError(
+                f"options: {', '.join(repr(w) for w in wrong)} is not a factor id "
+                '(a list with unticked = "absent" ticks factors)'
+            )
+        if self.feeds is not None:
+            raise ValueError("a factor tick list feeds what is left unticked; remove 'feeds'")
+        return self
 
     def check(self, value: Any, today: date | None = None) -> list[str]:
         if not isinstance(value, list | tuple | set | frozenset):
@@ -162,7 +269,26 @@ class MultiStep(_WithOptions):
         return [o.value for o in self.options if o.value in chosen]
 
     def display(self, value: Any) -> str:
-        return "; ".join(self.label_of(v) for v in value) if value else "None of these"
+        if self.unticked is None:
+            return "; ".join(self.label_of(v) for v in value) if value else "None of these"
+        left = [o.label for o in self.options if o.value not in value]
+        shown = "Ticked: " + ("; ".join(self.label_of(v) for v in value) if value else "none")
+        if left:
+            shown += f". {LEFT_UNTICKED[0].upper()}{LEFT_UNTICKED[1:]}: " + "; ".join(left)
+        return shown
+
+    def fed_all(self, value: Any) -> list[tuple[str, Any]]:
+        if self.unticked is None:
+            return super().fed_all(value)
+        return [(f"factors.{o.value}", "absent") for o in self.options if o.value not in value]
+
+    @property
+    def feeds_the_table(self) -> bool:
+        return self.unticked is not None or self.feeds is not None
+
+    def card_for(self, value: str) -> str | None:
+        """The card that explains one option (a factor's own card in a tick list)."""
+        return f"factor-{value}" if self.unticked is not None else None
 
 
 class ScaleStep(_Question):
@@ -271,6 +397,9 @@ RISK_CHOICES: tuple[str, ...] = (
     "not_addressed",
 )
 PROTECTIVE_CHOICES: tuple[str, ...] = ("absent", "unknown", "present")
+#: A risk factor that is present and not fully dealt with needs a line of evidence:
+#: what shows it (Annex 1 says what counts; Stage 2 Task 1 rates on evidence).
+EVIDENCE_NEEDED: tuple[str, ...] = ("being_addressed", "not_addressed")
 #: How a present protective factor that reduces none of the recorded risks reads.
 A_STRENGTH = "none of these: it is a strength, not a protection"
 
@@ -318,6 +447,10 @@ class FactorStep(_Question):
     def protective(self) -> bool:
         return FACTORS_BY_ID[self.factor].kind == "protective"
 
+    @property
+    def feeds_the_table(self) -> bool:
+        return True
+
     def answer_values(self) -> list[str]:
         return list(PROTECTIVE_CHOICES if self.protective else RISK_CHOICES)
 
@@ -329,11 +462,20 @@ class FactorStep(_Question):
             check_length(note, "evidence note")
         except ValueError as exc:
             raise AnswerError(str(exc)) from None
+        if not note and self.needs_evidence(value["status"]):
+            raise AnswerError(
+                f"write a line of evidence: '{FACTOR_STATUS_LABELS[value['status']]}' "
+                "needs what shows the risk is there (what was seen, said or recorded)"
+            )
         kept: dict[str, Any] = {"status": value["status"], "note": note}
         mitigates = value.get("mitigates")
         if mitigates is not None and self.protective and value["status"] == "present":
             kept["mitigates"] = _risk_ids(mitigates)
         return kept
+
+    def needs_evidence(self, status: str) -> bool:
+        """True for a risk factor that is present and not fully addressed."""
+        return not self.protective and status in EVIDENCE_NEEDED
 
     def display(self, value: Any) -> str:
         shown = FACTOR_STATUS_LABELS[value["status"]]
@@ -373,6 +515,10 @@ class DecisionStep(_Question):
 
     kind: Literal["decision"]
     blind: bool = False
+
+    @property
+    def feeds_the_table(self) -> bool:
+        return True  # kept with the case's decisions, which the six-month rules read
 
     def check(self, value: Any, today: date | None = None) -> dict[str, Any]:
         if not isinstance(value, dict):
