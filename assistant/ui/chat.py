@@ -15,6 +15,7 @@ from textual.widgets import Button, Header, Static
 
 from assistant.casework.classification import CaseClassification, classify_case
 from assistant.casework.decisions import DecisionError, make_decision
+from assistant.casework.due import recorded_values
 from assistant.flows.child_replies import load_child_replies
 from assistant.flows.loader import Flow, FlowLibrary
 from assistant.flows.runner import AnswerEvent, FlowSession, RunnerError
@@ -74,7 +75,7 @@ BLIND = (
 def can_change_the_table(step: Any) -> bool:
     """Whether an answer to `step` (or skipping it) can change the panel: it feeds the
     classification, or it is a decision. Other answers leave the panel as it is."""
-    return getattr(step, "feeds", None) is not None or step.kind in ("factor", "decision")
+    return bool(getattr(step, "feeds_the_table", False)) or step.kind in ("factor", "decision")
 
 
 class ChatScreen(DraftKeeping, Screen):
@@ -97,7 +98,11 @@ class ChatScreen(DraftKeeping, Screen):
         self._replies_given = 0
         self._leave_pressed_at = 0.0
         self.case: CaseClassification | None = None
-        self.session = FlowSession(flow, store.events(record.ref, record.id))
+        self.session = FlowSession(
+            flow,
+            store.events(record.ref, record.id),
+            recorded=recorded_values(store, library, record.ref, flow),
+        )
         self._shown: set[str] = set()
         self._input: Any = None
         self._lines: dict[str, Text | str] = {}
