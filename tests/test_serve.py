@@ -512,3 +512,39 @@ def test_two_people_rate_one_round_blind_at_the_same_time(tmp_path: Path) -> Non
         ("worker", "alice"),
     ]
     assert "alice" in conferring_text(round_, "worker")  # after rating: shown
+
+
+async def test_a_child_in_the_browser_cannot_leave_without_the_workers_password(
+    tmp_path: Path,
+) -> None:
+    """Served, ctrl+x twice in a child's conversation asks for the worker's password;
+    a wrong one keeps the child where they are."""
+    from textual.widgets import Input
+
+    from assistant.ui.app import create_app
+    from assistant.ui.chat import ChatScreen
+    from assistant.ui.child import WorkerPassword
+    from tests.pilot import start_flow
+
+    root = team_database(tmp_path / "db")
+    access = users.access_for(root, "alice")
+    app = create_app(Store(root, access=access), select="TEAM-1")
+    app.served_as = access.person  # type: ignore[attr-defined]
+    async with app.run_test(size=(100, 40)) as pilot:
+        chat = await start_flow(pilot, "Three Houses")
+        await pilot.press("ctrl+x", "ctrl+x")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, WorkerPassword)
+        pilot.app.screen.query_one(Input).value = "not the password"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, WorkerPassword)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is chat
+        await pilot.press("ctrl+x", "ctrl+x")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = PASSWORDS["alice"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, ChatScreen | WorkerPassword)

@@ -30,6 +30,7 @@ from assistant.ui.child import (
     CHILD_HOW,
     NO_CHILD_CARD,
     Handover,
+    WorkerPassword,
     child_how,
     worker_notes,
 )
@@ -550,10 +551,18 @@ class ChatScreen(DraftKeeping, Screen):
         """In child mode, leaving needs ctrl+x twice within three seconds."""
         now = time.monotonic()
         if not self.child_mode or now - self._leave_pressed_at <= LEAVE_CHORD_SECONDS:
+            served = getattr(self.app, "served_as", None)
+            if self.child_mode and served is not None:  # team server: the worker's password
+                self.app.push_screen(WorkerPassword(self.store.root, served.name), self._unlocked)
+                return
             self.dismiss()
             return
         self._leave_pressed_at = now
         self.notify("Press ctrl+x again to leave the child's conversation.", markup=False)
+
+    def _unlocked(self, ok: bool | None) -> None:
+        if ok:
+            self.dismiss()
 
     async def action_leave(self) -> None:
         """Stop changing an answer, or leave; asks first when something is unsent

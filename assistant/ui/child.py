@@ -9,13 +9,15 @@ handover screen, before the child starts.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Static
 
 from assistant.ui.dialog import Dialog
 
@@ -113,3 +115,37 @@ class Handover(Dialog[bool]):
 
     def action_answer(self, start: bool) -> None:
         self.dismiss(start)
+
+
+class WorkerPassword(Dialog[bool]):
+    """On a team server a child's conversation ends only with the worker's password:
+    a child in the browser cannot leave into adult screens."""
+
+    DEFAULT_CSS = "WorkerPassword > .dialog-box { height: auto; width: 60; }"
+    BINDINGS = [Binding("escape", "stay", "Stay with the child", id="worker_password.stay")]
+
+    def __init__(self, root: Path, worker: str) -> None:
+        super().__init__()
+        self.root, self.worker = root, worker
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(f"For the worker: {self.worker}'s password to leave.", markup=False)
+            yield Input(password=True, id="worker-password")
+            yield Static("", id="worker-password-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#worker-password", Input).focus()
+
+    @on(Input.Submitted, "#worker-password")
+    def _check(self, event: Input.Submitted) -> None:
+        from assistant.records.users import verify
+
+        if verify(self.root, self.worker, event.value) is not None:
+            self.dismiss(True)
+            return
+        event.input.value = ""
+        self.query_one("#worker-password-error", Static).update("That is not the password.")
+
+    def action_stay(self) -> None:
+        self.dismiss(False)
