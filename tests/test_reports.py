@@ -85,7 +85,7 @@ def test_markup_in_answers_is_escaped_in_markdown_and_html(case: Store) -> None:
     assert "<strong>bold</strong>" not in page and "<a href" not in page
     assert "<h1>heading" not in page
     assert "\x1b" not in md + page + render(report, "txt")
-    assert "@page { size: A4" in page and "break-before: page" in page
+    assert "@page { size: A4" in page
 
 
 def test_escape_md_keeps_text_as_typed_when_rendered() -> None:
@@ -328,3 +328,93 @@ def test_a_report_flags_adults_named_for_assessment_with_nothing_recorded(tmp_pa
         "parent": "mothers_partner", "domains": ["family"], "family_factors": [],
     })  # fmt: skip
     assert f"{flag} (Factors associated" not in _assessment(store, "C-1")
+
+
+# -- issue 20: documents worth printing ------------------------------------------------
+def test_the_html_page_flows_on_in_landmarks_with_a_running_header(case: Store) -> None:
+    """Sections flow on (only a section marked `new_page`, like the signatures, starts a
+    page); the page has a header and a `<main>` landmark, each section named by its
+    heading; every page carries the case reference, the report's name, the date it was
+    made and page n of m; the four rows are a small table with symbol and word."""
+    page = render(build_report(case, LIBRARY, "C-1", definition()), "html")
+    assert "<header>" in page and "<main>" in page and page.count("<section") == 2
+    assert 'class="new-page' not in page
+    assert "break-before: page; page-break-before: always" in page  # for those that do
+    assert "@top-left" in page and "counter(page)" in page and "counter(pages)" in page
+    assert '"C\\2d 1 \\b7  Test report"' in page  # the reference, escaped for CSS
+    assert "made on" in page and "Test report" in page
+    assert '<table class="levels">' in page and page.count('<th scope="row">') == 4
+    assert 'class="level-none"' in page  # a row with nothing recorded says so in words
+    signing = definition(sections=[
+        {"title": "Profile", "cite": "Annex 5",
+         "items": [{"flow": "case-profile", "step": "age_band"}]},
+        {"title": "Signatures", "cite": "Annex 5", "new_page": True,
+         "items": [{"special": "signatures", "who": ["Social worker"]}]},
+    ])  # fmt: skip
+    page = render(build_report(case, LIBRARY, "C-1", signing), "html")
+    assert page.count("<section class=") == 1 and '<section class="signing new-page"' in page
+    assert '<ul class="fields signatures">' in page
+
+
+def test_the_childs_name_is_printed_only_when_asked_and_recorded(tmp_path: Path) -> None:
+    """Issue 20: never the child's name in a header unless the case records one and the
+    user asks for it (`--with-name`); a name is escaped so it cannot end the style."""
+    from assistant.commands.main import main
+
+    db = tmp_path / "db"
+    store = Store(db)
+    store.create_case("N-1", name='Sam "</style><script>x</script>')
+    store.create_case("N-2")
+    for ref in ("N-1", "N-2"):
+        for fmt in ("html", "md", "txt"):
+            assert main(["--db", str(db), "export", ref, "--report", "check-in",
+                         "--format", fmt, "-o", str(tmp_path / f"{ref}.{fmt}")]) == 0  # fmt: skip
+            assert "Sam" not in (tmp_path / f"{ref}.{fmt}").read_text()
+    for ref in ("N-1", "N-2"):
+        out = tmp_path / f"{ref}-named.html"
+        assert main(["--db", str(db), "export", ref, "--report", "young-person", "--format",
+                     "html", "--with-name", "-o", str(out)]) == 0  # fmt: skip
+        page = out.read_text()
+        assert page.count("</style>") == 1 and "<script>" not in page
+        assert ("Sam " in page) == (ref == "N-1")  # in the header and the line under the title
+    assert "for Sam" in (tmp_path / "N-1-named.html").read_text()
+
+
+def test_pdf_without_weasyprint_says_how_to_get_it_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 20: `--format pdf` without the pdf extra fails with one line saying how to
+    get it and that the HTML prints to PDF from any browser; nothing is written."""
+    import sys
+
+    from assistant.commands.main import main
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if not installed
+    db = tmp_path / "db"
+    write_demo(Store(db), LIBRARY)
+    out = tmp_path / "r.pdf"
+    argv = ["--db", str(db), "export", "DEMO-001", "--report", "check-in", "--format", "pdf"]
+    assert main([*argv, "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and not out.exists()
+    assert "pip install '.[pdf]'" in err and "print it to PDF from any browser" in err
+
+
+def test_the_assessment_draws_the_timeline_and_lists_it(tmp_path: Path) -> None:
+    """Issue 20: the classifications over time as a chart in the HTML report (agreed
+    level and Reunify's reading, a word beside every mark, a text alternative), and as
+    entries in every format."""
+    store = Store(tmp_path / "db")
+    write_demo(store, LIBRARY)
+    assessment = load_definitions(content_dir())["assessment"]
+    report = build_report(store, LIBRARY, "DEMO-001", assessment)
+    page = render(report, "html")
+    assert page.count('<svg class="picture timeline"') == 1
+    chart = page.split('<svg class="picture timeline"')[1].split("</svg>")[0]
+    assert 'role="img"' in chart and "<title" in chart and "<desc" in chart
+    assert "agreed HIGH" in chart and "view HIGH" in chart and "reading HIGH" in chart
+    assert "●●●○ HIGH" in chart and "●○○○ LOW" in chart  # the levels as symbol and word
+    for fmt in ("md", "txt"):
+        text = render(report, fmt)
+        assert "Classifications over time" in text and "<svg" not in text
+        assert "agreed by Worker and team manager" in text

@@ -134,6 +134,19 @@ def test_timeline_is_in_date_order_and_feeds_the_engine_history() -> None:
     assert all(len(line) <= 80 for line in render("C-1", timeline, None).splitlines())
 
 
+def test_the_timeline_is_laid_out_for_the_width_it_is_given() -> None:
+    """The app gives its dialog's width, so that no line is wrapped a second time
+    there; a reason continues two columns further in than it starts."""
+    reason = "The change has lasted four months, not six; the partner is not yet assessed. " * 2
+    decision = {"at": "2026-06-01T10:00:00+00:00", "level": "high", "suggested": "high",
+                "who": "a", "reason": reason}  # fmt: skip
+    lines = render("C-1", entries([decision]), None, width=60).splitlines()
+    assert max(len(line) for line in lines) <= 60
+    start = next(i for i, line in enumerate(lines) if line.startswith("    reason: "))
+    assert all(line.startswith("      ") for line in lines[start + 1 : start + 3])
+    assert " ".join(" ".join(lines[start:]).split()) == f"reason: {reason.strip()}"
+
+
 def facts(**kw) -> CaseFacts:
     base = {"ref": "C-1", "dates": {}}
     return CaseFacts(**{**base, **kw})

@@ -121,3 +121,62 @@ def test_a_report_for_a_child_cannot_hold_the_adults_material() -> None:
     no_chart = {**data, "chart": None}
     with pytest.raises(ValidationError, match="need a \\[chart\\]"):
         ReportDefinition.model_validate(no_chart)
+
+
+# -- issue 20: the report as a child would read it ---------------------------------------
+def child_page(store: Store) -> tuple[str, str]:
+    """(the child's pages: header and main, the worker's note) of the HTML."""
+    page = render(build_report(store, LIBRARY, "C-1", YOUNG_PERSON), "html")
+    body = page.split("<body", 1)[1]
+    child, _, worker = body.partition('<aside class="for-the-worker"')
+    return child, worker
+
+
+def test_the_childs_pages_carry_no_citation_id_or_adult_wording(store: Store) -> None:
+    """Annex 6 in a child's words: no source line, no case reference, no 'not yet
+    recorded' on the child's pages (a gap reads "We do not know this yet."); the
+    sources and the gaps are in a note for the worker at the end, which the HTML
+    shows on screen and never prints."""
+    child, worker = child_page(store)
+    for word in ("Source", "NSPCC", "Annex", "C-1", "Not yet recorded", "Reunify"):
+        assert word not in child, word
+    assert 'The day you could go home:</strong> <span class="not-yet">We do not know' in child
+    assert "NSPCC framework, Annex 6, &#x27;Decision&#x27;" in worker and "C-1" in worker
+    assert "Not yet recorded: Planned date of return" in worker
+    page = render(build_report(store, LIBRARY, "C-1", YOUNG_PERSON), "html")
+    assert "@media print { aside.for-the-worker { display: none; } }" in page
+    for fmt in ("md", "txt"):  # the Markdown and text keep the note, at the end
+        text = render(build_report(store, LIBRARY, "C-1", YOUNG_PERSON), fmt)
+        child_part, _, note = text.partition("For the worker".upper() if fmt == "txt"
+                                              else "## For the worker")  # fmt: skip
+        assert "NSPCC" not in child_part and "C-1" not in child_part
+        assert "What we decided: NSPCC framework, Annex 6, 'Decision'" in note
+
+
+def test_the_four_steps_are_a_picture_with_we_are_here(store: Store) -> None:
+    """Annex 6's chart drawn as four labelled steps from "safe to go home" to "not safe
+    to go home"; the agreed step is marked "We are here" in words as well as colour, and
+    the picture says so in its text alternative. Nothing agreed: no mark."""
+    child, _ = child_page(store)
+    picture = child.split('<svg class="picture steps"')[1].split("</svg>")[0]
+    assert "We are here" not in picture and 'role="img"' in picture
+    assert "Safe to go" in picture and "Not safe to" in picture
+    store.record_decision("C-1", {"level": "high", "reason": REASON, "suggested": None,
+                                  "agreed_with": "T. Manager"})  # fmt: skip
+    child, _ = child_page(store)
+    picture = child.split('<svg class="picture steps"')[1].split("</svg>")[0]
+    assert picture.count("We are here") == 2  # the label, and the text alternative
+    assert "We are here: step 3, high risk: Not safe to go home." in picture
+    assert picture.count('class="step here"') == 1 and 'fill="#0b2a55"' in picture
+    assert REASON not in child
+
+
+def test_the_childs_own_words_are_set_apart_as_a_quote(store: Store) -> None:
+    session = store.start_session("C-1", "wishes-and-feelings", "Wishes").id
+    store.record("C-1", session, AnswerEvent("child_wishes", "home"))
+    store.record("C-1", session, AnswerEvent("child_words", "I miss my <b>dog</b>."))
+    child, _ = child_page(store)
+    assert '<figure class="quote"><blockquote><p>I miss my &lt;b&gt;dog&lt;/b&gt;.</p>' in child
+    assert "<figcaption>What you told us</figcaption>" in child
+    text = render(build_report(store, LIBRARY, "C-1", YOUNG_PERSON), "md")
+    assert "> I miss my \\<b\\>dog\\</b\\>." in text

@@ -32,6 +32,20 @@ ROWS = {
 }
 
 
+#: The rows' names where a line has little room: the rating form and the columns
+#: of the side-by-side view (the full names are in `ROWS`).
+SHORT_ROWS = {
+    "risk_factors": "Risk factors",
+    "protective_factors": "Protective factors",
+    "capacity_to_change": "Capacity to change",
+    "wishes": "Wishes about return",
+    "overall": "Overall level",
+}
+#: Widths of the side-by-side view's columns: with three raters and DIFFERS a line
+#: stays within 70 columns, so it fits a dialog at 80×24 without wrapping.
+ROW_WIDTH, LEVEL_WIDTH = 21, 9
+
+
 class RoundError(ValueError):
     """A rating or agreement that cannot be kept; the message says why."""
 
@@ -184,17 +198,21 @@ def conferring_text(round_: Round, role: str) -> str:
             "until then."
         )
     roles = [r.role for r in seen]
-    head = f"{'':<38}{'reading':<9}" + "".join(f"{ROLES[r].split()[-1][:8]:<10}" for r in roles)
+    width = LEVEL_WIDTH
+    head = f"{'':<{ROW_WIDTH}}{'reading':<{width}}" + "".join(
+        f"{ROLES[r].split()[-1][: width - 1]:<{width}}" for r in roles
+    )
     lines = [
         f"Round {round_.id}: side by side",
         "(reading: Reunify's reading of the framework's table when the round opened; "
         "- where too little was recorded)",
-        head,
+        head.rstrip(),
     ]
     for row in confer(round_):
-        cells = "".join(f"{row.by_role.get(r, '-').upper():<10}" for r in roles)
-        flag = "  DIFFERS" if row.differs else ""
-        lines.append(f"{row.label[:37]:<38}{(row.suggested or '-').upper():<9}{cells}{flag}")
+        name = SHORT_ROWS.get(row.name, row.label)[: ROW_WIDTH - 1]
+        cells = "".join(f"{row.by_role.get(r, '-').upper():<{width}}" for r in roles)
+        line = f"{name:<{ROW_WIDTH}}{(row.suggested or '-').upper():<{width}}{cells}"
+        lines.append(f"{line}DIFFERS" if row.differs else line.rstrip())
     talk = prompts(round_)
     if talk:
         lines += ["", "To discuss:"] + [f"- {printable(p)}" for p in talk]

@@ -3,7 +3,8 @@
 Every decision recorded for the case (a practitioner's own, or a round's agreed
 level) in date order, with the table's suggestion at the time, who agreed it and
 the trajectory the engine gave (held at, may step down on, escalate to, can
-close, reclassify by). The plain-text rendering fits 80 columns.
+close, reclassify by). The plain-text rendering fits 80 columns, or the width given
+(the app passes the width of its dialog, so that no line is wrapped twice).
 """
 
 from __future__ import annotations
@@ -109,10 +110,10 @@ def chart(timeline: list[Entry], width: int = 80) -> list[str]:
     return lines
 
 
-def render(ref: str, timeline: list[Entry], current: dict[str, Any] | None) -> str:
-    """The timeline as plain text (80 columns): the chart, then each entry."""
+def render(ref: str, timeline: list[Entry], current: dict[str, Any] | None, width: int = 80) -> str:
+    """The timeline as plain text (`width` columns): the chart, then each entry."""
     out = [f"Case {ref}: classifications over time", ""]
-    out += chart(timeline)
+    out += chart(timeline, width)
     for entry in timeline:
         suggested = WORDS.get(entry.suggested or "", "none")
         if entry.round:
@@ -134,13 +135,15 @@ def render(ref: str, timeline: list[Entry], current: dict[str, Any] | None) -> s
         out[-1] += trajectory_text(current.get("trajectory"))
     elif current:
         out += ["", "Now: not enough recorded to suggest a level yet."]
-    return "\n".join(_fit(line) for line in out)
+    return "\n".join(_fit(line, width) for line in out)
 
 
 def _fit(line: str, width: int = 80) -> str:
-    """Long lines wrap at 80 columns, continued with an indent."""
+    """A long line wraps at `width` columns, continued two columns further in than it
+    starts (so a reason reads as one block under its entry)."""
     if len(line) <= width:
         return line
     import textwrap
 
-    return "\n".join(textwrap.wrap(line, width, subsequent_indent="      "))
+    indent = " " * (len(line) - len(line.lstrip(" ")) + 2)
+    return "\n".join(textwrap.wrap(line, width, subsequent_indent=indent))

@@ -172,14 +172,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_app(args: argparse.Namespace) -> int:
     from assistant.casework.demo import DEMO_REF, write_demo
     from assistant.flows.loader import default_library
-    from assistant.records.store import Store
 
     if args.demo:
         with tempfile.TemporaryDirectory(prefix="reunify-demo-") as folder:
-            store = Store(Path(folder) / "data")
+            store = demo_store(Path(folder) / "data")
             write_demo(store, default_library())
             return _run_app(store, DEMO_REF)
     return _run_app(open_store(args), None)
+
+
+def demo_store(root: Path) -> Store:
+    """The database of `reunify --demo`: a temporary folder deleted on quit. It is
+    marked `temporary`, so that the home screen says nothing recorded there is kept."""
+    from assistant.records.store import Store
+
+    class TemporaryStore(Store):
+        temporary = True
+
+    return TemporaryStore(root)
 
 
 def _run_app(store: Store, select: str | None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,23 +19,46 @@ def add_commands(commands: Any, case_commands: Any) -> None:
     export.add_argument(
         "--report", required=True, help="assessment, young-person, ... (see README)"
     )
-    export.add_argument("--format", default="md", choices=["md", "html", "txt"])
+    export.add_argument(
+        "--format",
+        default="md",
+        choices=["md", "html", "txt", "pdf"],
+        help="pdf needs the optional extra: pip install '.[pdf]'",
+    )
     export.add_argument("-o", "--output", type=Path, help="file to write (default: print it)")
     export.add_argument("--force", action="store_true", help="replace an existing file")
+    export.add_argument(
+        "--with-name",
+        action="store_true",
+        help="put the child's name in the page header, where the case records one",
+    )
     export.set_defaults(func=cmd_export)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from assistant.documents.exports import ExportError, export_report
+    from assistant.documents.exports import ExportError, NeedsPdfExtra, export_report
 
+    if args.format == "pdf" and args.output is None and sys.stdout.isatty():
+        raise UserError("a PDF is not for the terminal: give -o FILE", EXIT_USAGE)
     try:
-        text, written = export_report(
-            open_store(args), args.ref, args.report, args.format, args.output, args.force
+        data, written = export_report(
+            open_store(args),
+            args.ref,
+            args.report,
+            args.format,
+            args.output,
+            args.force,
+            with_name=args.with_name,
         )
+    except NeedsPdfExtra as exc:
+        raise UserError(str(exc)) from None
     except ExportError as exc:
         raise UserError(str(exc), EXIT_USAGE) from None
-    if written is None:
-        print(text, end="")
-    else:
+    if written is not None:
         print(f"Wrote {written} (private to you: mode 0600).")
+    elif args.format == "pdf":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+    else:
+        print(data.decode("utf-8"), end="")
     return 0

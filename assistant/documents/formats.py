@@ -1,20 +1,21 @@
-"""A built report as Markdown, HTML (print-ready, A4) or plain text.
+"""A built report as Markdown, HTML (print-ready, A4: `assistant.documents.pages`) or
+plain text.
 
 Recorded words are data, never markup: in Markdown every character that could
-start formatting is escaped, in HTML they are escaped again by markdown-it
-(raw HTML is off), and in plain text control characters are made visible.
+start formatting is escaped, in HTML every value is escaped as text (no recorded
+word is ever parsed as markup), and in plain text control characters are made
+visible.
 """
 
 from __future__ import annotations
 
-import html
 import re
 
-from markdown_it import MarkdownIt
-
 from assistant.documents.blocks import GAP, Report
+from assistant.documents.pages import to_html
 from assistant.text import printable
 
+#: the text formats (a PDF is made from the HTML: `assistant.documents.pdf`)
 FORMATS = ("md", "html", "txt")
 
 #: Characters that start formatting wherever they stand (escaped always).
@@ -77,17 +78,34 @@ def to_markdown(report: Report) -> str:
         elif block.kind == "meta":
             out += [f"*{escape_md(block.text)}*", ""]
         elif block.kind == "heading":
-            out += [f"## {escape_md(block.text)}", "", f"*Source: {escape_md(block.value)}*", ""]
+            out += [f"## {escape_md(block.text)}", ""]
+            if not report.plain:  # a child's pages carry no citation: see the worker's note
+                out += [f"*Source: {escape_md(block.value)}*", ""]
         elif block.kind == "subheading":
             out += [f"### {escape_md(block.text)}", ""]
-        elif block.kind == "note":
+        elif block.kind in ("note", "line"):
             out += [escape_md(block.text), ""]
-        elif block.kind == "field":
+        elif block.kind in ("field", "level", "signature"):
             out.append(f"- **{escape_md(block.text)}:** {_md_value(block.value)}")
+        elif block.kind == "gap" and report.plain:
+            out.append(f"- **{escape_md(block.text)}:** {escape_md(block.value)}")
         elif block.kind == "gap":
             out.append(f"- **{GAP.capitalize()}:** {escape_md(block.text)}")
-        elif block.kind == "line":
-            out += [escape_md(block.text), ""]
+        elif block.kind == "quote":
+            out += [f"**{escape_md(block.text)}:**", ""]
+            out += ["> " + line for line in _md_value(block.value).split("\n")] + [""]
+        elif block.kind == "steps":
+            for step in block.data:
+                here = f" ({block.value})" if step.here else ""
+                out += [f"### Step {step.number}: {escape_md(step.name)}{escape_md(here)}", ""]
+                out += [f"- **{escape_md(row)}:** {escape_md(said)}" for row, said in step.rows]
+    worker = [b.text for b in report.blocks if b.kind == "worker"]
+    if worker:
+        definition = report.definition
+        out += ["", "---", "", f"## {escape_md(definition.worker_heading)}", ""]
+        if definition.worker_note:
+            out += [escape_md(definition.worker_note.strip()), ""]
+        out += [f"- {escape_md(line)}" for line in worker]
     return _tidy("\n".join(out))
 
 
@@ -114,43 +132,34 @@ def to_text(report: Report) -> str:
         elif block.kind == "meta":
             out += [text, ""]
         elif block.kind == "heading":
-            out += ["", text.upper(), f"(source: {value})", ""]
+            out += ["", text.upper()]
+            out += [""] if report.plain else [f"(source: {value})", ""]
         elif block.kind == "subheading":
             out += ["", text, "-" * min(len(text), 78)]
         elif block.kind in ("note", "line"):
             out += [text, ""]
-        elif block.kind == "field":
+        elif block.kind in ("field", "level", "signature") or (
+            block.kind == "gap" and report.plain
+        ):
             out.append(f"{text}: " + value.replace("\n", "\n    "))
         elif block.kind == "gap":
             out.append(f"[{GAP.upper()}] {text}")
+        elif block.kind == "quote":
+            out += [f"{text}:", *("    " + line for line in value.split("\n")), ""]
+        elif block.kind == "steps":
+            for step in block.data:
+                here = f" ({value})" if step.here else ""
+                heading = printable(f"Step {step.number}: {step.name}{here}")
+                out += ["", heading, "-" * min(len(heading), 78)]
+                out += [printable(f"{row}: {said}") for row, said in step.rows]
+    worker = [printable(b.text) for b in report.blocks if b.kind == "worker"]
+    if worker:
+        heading = printable(report.definition.worker_heading)
+        out += ["", "-" * 78, "", heading.upper(), ""]
+        if report.definition.worker_note:
+            out += [printable(report.definition.worker_note.strip()), ""]
+        out += [f"- {line}" for line in worker]
     return "\n".join(out).rstrip() + "\n"
-
-
-PRINT_CSS = """
-@page { size: A4; margin: 18mm 16mm; }
-body { font-family: Georgia, 'Times New Roman', serif; font-size: 11pt; line-height: 1.45;
-       max-width: 180mm; margin: 0 auto; color: #111; }
-h1 { font-size: 18pt; margin-bottom: 2mm; }
-h2 { font-size: 14pt; border-bottom: 1px solid #444; padding-bottom: 1mm;
-     break-before: page; page-break-before: always; }
-h1 + p + h2, h1 + p + p + h2 { break-before: auto; page-break-before: auto; }
-h3 { font-size: 12pt; margin-bottom: 1mm; }
-ul { padding-left: 5mm; }
-li { margin-bottom: 1.5mm; break-inside: avoid; }
-em { color: #333; }
-@media screen { body { margin: 10mm auto; } }
-"""
-
-
-def to_html(report: Report) -> str:
-    """A print-friendly HTML page (A4, a new page for each section)."""
-    body = MarkdownIt("commonmark", {"html": False}).render(to_markdown(report))
-    title = html.escape(printable(report.definition.title))
-    return (
-        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title} — {html.escape(report.ref)}</title>\n"
-        f"<style>{PRINT_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
-    )
 
 
 def render(report: Report, fmt: str) -> str:

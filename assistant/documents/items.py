@@ -8,7 +8,15 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from assistant.documents.blocks import GAP, ROW_NAMES, Report, level_word
+from assistant.documents.blocks import (
+    GAP,
+    ROW_NAMES,
+    ChartStep,
+    Mark,
+    Report,
+    date_in_words,
+    level_word,
+)
 from assistant.documents.describe import describe
 from assistant.flows.runner import FlowSession
 
@@ -79,10 +87,14 @@ def _answer(report: Report, records: CaseRecords, item: Any) -> None:
         return
     if newest is None or newest.event.skipped:
         label = describe(flow, item.step, None, True)[0]
-        report.add("gap", f"{label} ({flow.title})")
+        if report.plain:  # the child's page says it in a child's words; the worker's note
+            report.add("gap", item.label or label, report.definition.not_yet)
+            report.add("worker", f"{GAP.capitalize()}: {label} ({flow.title})")
+        else:
+            report.add("gap", f"{label} ({flow.title})")
         return
     label, value = describe(flow, item.step, newest.event.value, False)
-    report.add("field", label, value)
+    report.add("quote" if item.quote else "field", item.label or label, value)
 
 
 def _all(report: Report, records: CaseRecords, item: Any) -> None:
@@ -149,7 +161,7 @@ def _classification(report: Report, records: CaseRecords, item: Any) -> None:
     if case.reasons:
         report.add("field", "How it was read", case.reasons[0].text)
     for name, level in result.rows.as_dict().items():
-        report.add("field", ROWS[name], level_word(level) if level else ROW_NOT_KNOWN)
+        report.add("level", ROWS[name], level_word(level) if level else ROW_NOT_KNOWN, (level,))
     if result.gaps:
         report.add("field", "Not known yet", "; ".join(gap_label(g) for g in result.gaps))
 
@@ -207,12 +219,25 @@ def _decision(report: Report, records: CaseRecords, item: Any) -> None:
 
 
 def _chart(report: Report, records: CaseRecords, item: Any) -> None:
-    """The chart for a child: each step with its rows as sentences (Annex 6)."""
+    """The chart for a child: each step with its rows as sentences (Annex 6), the step
+    agreed marked (HTML draws it as a picture; Markdown and text list the steps)."""
+    from assistant.casework.decisions import latest_agreed
+
     chart = report.definition.chart
-    for number, step in enumerate(chart.steps, 1):
-        report.add("subheading", f"Step {number}: {step.name}")
-        for row in (*ROW_NAMES, "outcome"):
-            report.add("field", chart.rows[row], getattr(step, row))
+    agreed = latest_agreed(records.decisions)
+    decided = agreed["level"] if agreed else None
+    steps = tuple(
+        ChartStep(
+            number,
+            step.level,
+            step.name,
+            step.short,
+            tuple((chart.rows[row], getattr(step, row)) for row in (*ROW_NAMES, "outcome")),
+            step.level == decided,
+        )
+        for number, step in enumerate(chart.steps, 1)
+    )
+    report.add("steps", chart.picture, chart.here, steps)
 
 
 def _decided(report: Report, records: CaseRecords, item: Any) -> None:
@@ -229,7 +254,7 @@ def _decided(report: Report, records: CaseRecords, item: Any) -> None:
         return
     number, step = found
     report.add("field", chart.decided, f"Step {number} of {len(chart.steps)}: {step.name}")
-    report.add("field", chart.decided_on, agreed["at"][:10])
+    report.add("field", chart.decided_on, date_in_words(agreed["at"][:10]))
     report.add("line", chart.step_says)
     for row in (*ROW_NAMES, "outcome"):
         report.add("field", chart.rows[row], getattr(step, row))
@@ -288,6 +313,12 @@ def _timeline(report: Report, records: CaseRecords, item: Any) -> None:
     ]
     if not ordered:
         report.add("gap", "classifications over time (none recorded yet)")
+        return
+    marks = tuple(
+        Mark(d["at"][:10], d["level"], is_agreed(d), d.get("suggested") or None) for d in ordered
+    )
+    report.add("subheading", "Classifications over time")
+    report.add("timeline", "Classifications over time", data=marks)
     for decision in ordered:
         how = (
             who_decided(decision)
@@ -304,7 +335,7 @@ def _timeline(report: Report, records: CaseRecords, item: Any) -> None:
 
 def _signatures(report: Report, records: CaseRecords, item: Any) -> None:
     for who in item.who:
-        report.add("field", who, "Signed: ____________________   Date: ____________")
+        report.add("signature", who, "Signed: ____________________   Date: ____________")
 
 
 ITEM_BUILDERS: dict[str, Callable[[Report, CaseRecords, Any], None]] = {

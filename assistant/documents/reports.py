@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.documents.blocks import LEVELS, ROW_NAMES, Report
+from assistant.documents.blocks import LEVELS, ROW_NAMES, Report, date_in_words
 from assistant.documents.items import ITEM_BUILDERS, CaseRecords
 
 SPECIALS = (
@@ -50,6 +50,10 @@ class Item(BaseModel):
     all: bool = False
     special: Literal[SPECIALS] | None = None  # type: ignore[valid-type]
     who: tuple[str, ...] = ()
+    #: the answer's label in the report, in place of its question's (a child's words)
+    label: str = ""
+    #: someone's own words: set apart as a quote
+    quote: bool = False
 
     @model_validator(mode="after")
     def _one_kind(self) -> Item:
@@ -65,6 +69,8 @@ class Section(BaseModel):
     cite: Annotated[str, Field(min_length=1)]
     note: str = ""
     items: tuple[Item, ...] = ()
+    #: printed on a new page, as the template shows it (signatures, a new annex)
+    new_page: bool = False
 
 
 class ChartStep(BaseModel):
@@ -75,6 +81,8 @@ class ChartStep(BaseModel):
 
     level: Literal["low", "medium", "high", "severe"]
     name: Annotated[str, Field(min_length=1)]
+    #: the step's few words in the picture of the chart (e.g. "safe to go home")
+    short: Annotated[str, Field(min_length=1, max_length=40)]
     risk_factors: Annotated[str, Field(min_length=1)]
     protective_factors: Annotated[str, Field(min_length=1)]
     capacity_to_change: Annotated[str, Field(min_length=1)]
@@ -96,6 +104,9 @@ class ChildChart(BaseModel):
     decided_on: Annotated[str, Field(min_length=1)] = "When it was decided"
     #: the line before the decided step's sentences (they are the chart's, not the case's)
     step_says: Annotated[str, Field(min_length=1)] = "This is what that step of the chart says:"
+    #: the picture of the chart: its name, and the words beside the step decided
+    picture: Annotated[str, Field(min_length=1)] = "The four steps of the chart"
+    here: Annotated[str, Field(min_length=1, max_length=20)] = "We are here"
 
     @model_validator(mode="after")
     def _complete(self) -> ChildChart:
@@ -122,6 +133,13 @@ class ReportDefinition(BaseModel):
     plain: bool = False
     intro: str = ""
     chart: ChildChart | None = None
+    #: printed in two columns (a one-page sheet such as the check-in)
+    columns: Literal[1, 2] = 1
+    #: a report for a child: what its pages say where nothing is recorded yet, and the
+    #: note for the worker at its end (sources, gaps), never on the child's pages
+    not_yet: str = "We do not know this yet."
+    worker_heading: str = "For the worker"
+    worker_note: str = ""
     sections: Annotated[tuple[Section, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -167,19 +185,36 @@ def missing_steps(definition: ReportDefinition, library: Any) -> list[str]:
 
 
 def build_report(
-    store: Any, library: Any, ref: str, definition: ReportDefinition, today: date | None = None
+    store: Any,
+    library: Any,
+    ref: str,
+    definition: ReportDefinition,
+    today: date | None = None,
+    with_name: bool = False,
 ) -> Report:
-    """The report for case `ref`, from its stored answers, classifications and ratings."""
+    """The report for case `ref`, from its stored answers, classifications and ratings.
+    The child's name appears only `with_name` and where the case records one."""
     store.case(ref)
     today = today or date.today()
-    report = Report(definition, ref, today.isoformat())
+    made_on = today.isoformat()
+    name = store.case_name(ref) if with_name else None
+    report = Report(definition, ref, made_on, name=name)
     report.add("title", definition.title)
-    report.add("meta", f"Case {ref} · made {today.isoformat()} · follows {definition.source}")
+    if definition.plain:  # no case reference and no citation on a child's pages
+        report.add("meta", f"Made on {date_in_words(made_on)}" + (f" for {name}" if name else ""))
+        report.add("worker", f"Case {ref}, made on {made_on}; follows {definition.source}.")
+    else:
+        named = f" · {name}" if name else ""
+        report.add("meta", f"Case {ref}{named} · made {made_on} · follows {definition.source}")
     if definition.intro:
         report.add("note", definition.intro.strip())
     records = CaseRecords(store, library, ref, today)
     for section in definition.sections:
+        if section.new_page:
+            report.add("page")
         report.add("heading", section.title, section.cite)
+        if definition.plain:
+            report.add("worker", f"{section.title}: {section.cite}")
         if section.note:
             report.add("note", section.note.strip())
         if not section.items:

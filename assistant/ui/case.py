@@ -31,7 +31,7 @@ class CaseScreen(Screen):
 
     CSS_PATH = "case.tcss"
     BINDINGS = [
-        Binding("escape", "dismiss", "Back to cases", id="case.back", tooltip="Back to the cases"),
+        Binding("escape", "dismiss", "Cases", id="case.back", tooltip="Back to the cases"),
         Binding(
             "f3",
             "why",
@@ -73,6 +73,7 @@ class CaseScreen(Screen):
             "Archive case",
             id="case.archive",
             tooltip="Delete the case from the lists: it is archived, every answer kept",
+            show=False,  # rare, and asks first: in help (F1) and the palette, not the footer
         ),
     ]
 
@@ -95,7 +96,7 @@ class CaseScreen(Screen):
             with VerticalScroll(id="case-right"):
                 yield Static(id="case-classification")
                 yield Static(id="case-decisions")
-        yield Footer()
+        yield Footer(compact=True)  # every key of the screen fits in 80 columns
 
     def on_mount(self) -> None:
         self.title = f"Case {self.ref}"
@@ -198,8 +199,10 @@ class CaseScreen(Screen):
         if self.case is not None and self.case.result is not None and not self.case.inputs.empty:
             result = self.case.result
             current = {"suggested": result.suggested, "trajectory": result.trajectory.as_dict()}
-        text = render(self.ref, entries(self.store.decisions(self.ref)), current)
-        self.app.push_screen(TimelineScreen(text))
+        timeline = entries(self.store.decisions(self.ref))
+        self.app.push_screen(
+            TimelineScreen(lambda width: render(self.ref, timeline, current, width))
+        )
 
     def action_export(self) -> None:
         from assistant.documents.reports import ReportError, load_definitions

@@ -150,6 +150,9 @@ class ChatScreen(DraftKeeping, Screen):
         log.extend(earlier)
         self._refresh_classification()
         await self._advance()
+        if self.session.progress()[0] == 0:  # a new session: its intro reads from the start
+            log.anchor(False)  # anchored, the log would follow its end
+            self.call_after_refresh(log.scroll_home, animate=False)
         if self.child_mode:  # the worker's guidance, before the child takes over
             self.app.push_screen(Handover(self.flow), self._handed_over)
 
@@ -434,6 +437,8 @@ class ChatScreen(DraftKeeping, Screen):
         self._update("#how", how)
         self._show_error("")
         widget.focus()
+        # a dock taller than its room scrolls to its end: the input stays in sight
+        self.call_after_refresh(self.query_one("#dock").scroll_end, animate=False)
 
     # -- answering ---------------------------------------------------------
     @on(Submitted)
@@ -501,6 +506,7 @@ class ChatScreen(DraftKeeping, Screen):
                 log.add(partial(AssistantTurn, after))
                 self._replies_given += 1
             await self._advance()
+            log.anchor()  # the next question comes into sight, even after PageUp
         collect = getattr(self.app, "collect_when_idle", None)  # ReunifyApp's
         if collect is not None:
             collect()

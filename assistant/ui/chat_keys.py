@@ -6,10 +6,7 @@ from textual.binding import Binding, BindingType
 
 #: The keys of the conversation, always shown (a fixed line: cheaper than a Footer
 #: that is rebuilt at every question, and it never changes under the reader).
-KEYS_LINE = (
-    "F1 help · F2 what does this mean? · F3 why? · F4 decide · "
-    "ctrl+b change previous · ctrl+e change any · ctrl+o skip · F5 library · Esc leave"
-)
+KEYS_LINE = "F1 help · F2 meaning · F3 why · F4 decide · ^b/^e change · ^o skip · Esc leave"
 #: The keys of a child's conversation: no risk keys, and nothing for the worker alone
 #: (the way out is on the handover screen).
 KEYS_LINE_PLAIN = "Enter sends · ctrl+o skip · ctrl+b go back · F1 help"

@@ -26,6 +26,7 @@ class DecisionScreen(Dialog[dict[str, Any] | None]):
     DEFAULT_CSS = """
     DecisionScreen > .dialog-box { height: auto; }
     DecisionScreen #decision-error { color: $error; }
+    DecisionScreen #agreed-with { background: $boost; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="decision.cancel")]
 

@@ -34,7 +34,7 @@ def due_lines(items: list[Any], limit: int | None = None) -> Text:
         if item.overdue:
             text.append("OVERDUE ", style="bold reverse")
         text.append(f"{item.due_on} {item.case}", style="bold")
-        text.append(f"\n  {printable(item.what)}\n")
+        text.append(f"\n{printable(item.what)}\n")  # no indent: wrapped lines would lose it
     if limit is not None and len(items) > limit:
         text.append(f"… and {len(items) - limit} more (d)")
     return text

@@ -29,8 +29,13 @@ class ExportScreen(Dialog[None]):
 
     DEFAULT_CSS = """
     ExportScreen .row { height: auto; }
-    ExportScreen Select { width: 40; }
+    ExportScreen #save-row { margin-top: 1; }
+    ExportScreen #report { width: 1fr; }
+    ExportScreen #format { width: 30; margin-left: 1; }
     ExportScreen #preview { height: 1fr; border: round $primary; }
+    ExportScreen .row Label { width: auto; }
+    ExportScreen #path { width: 1fr; margin: 0 1; background: $boost; }
+    ExportScreen #save { width: auto; min-width: 8; }
     ExportScreen #export-status { height: auto; }
     """
     BINDINGS = [Binding("escape", "dismiss", "Close", id="export.close")]
@@ -43,15 +48,20 @@ class ExportScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         options = [(d.title, name) for name, d in self.reports.items()]
         with Vertical(classes="dialog-box"):
+            # one line per control (compact), so that the preview has room at 80×24
             with Horizontal(classes="row"):
-                yield Select(options, id="report", prompt="Which document?")
-                yield Select(FORMAT_OPTIONS, id="format", value="md", allow_blank=False)
+                yield Select(options, id="report", prompt="Which document?", compact=True)
+                yield Select(
+                    FORMAT_OPTIONS, id="format", value="md", allow_blank=False, compact=True
+                )
             yield VerticalScroll(Static(id="preview-text"), id="preview")
-            with Horizontal(classes="row"):
-                yield Label("Save as ")
-                yield Input(id="path", placeholder=f"~/{self.ref}-assessment.md")
-                yield Button("Save", id="save", variant="primary")
-            yield Static(id="export-status", markup=False)
+            with Horizontal(classes="row", id="save-row"):
+                yield Label("Save as")
+                yield Input(id="path", placeholder=f"~/{self.ref}-assessment.md", compact=True)
+                yield Button("Save", id="save", variant="primary", compact=True)
+            yield Static(
+                "Choose a document to see it here. Esc closes.", id="export-status", markup=False
+            )
 
     def on_mount(self) -> None:
         self.query_one("#report").focus()

@@ -9,9 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from assistant.records.store import CaseRefError, Store, StoreError
 from assistant.ui.stamps import when
@@ -28,12 +29,72 @@ PURPOSES = {
 }
 
 
+#: Said on the home screen of `reunify --demo`, whose database is deleted on quit.
+DEMO_NOTICE = "DEMO: this database is deleted when you quit; nothing recorded here is kept."
+
+
 def _highlight_first(widget: OptionList) -> None:
     """Highlight the first option that can be chosen, so Enter works at once."""
     for index in range(widget.option_count):
         if not widget.get_option_at_index(index).disabled:
             widget.highlighted = index
             return
+
+
+def _move_highlight(widget: OptionList, step: int) -> None:
+    """Move the highlight to the next option that can be chosen (headings cannot)."""
+    index = widget.highlighted if widget.highlighted is not None else -step
+    for _ in range(widget.option_count):
+        index += step
+        if not 0 <= index < widget.option_count:
+            return
+        if not widget.get_option_at_index(index).disabled:
+            widget.highlighted = index
+            return
+
+
+def matches(words: str, *texts: str) -> bool:
+    """Every word typed appears somewhere in the texts (case does not matter)."""
+    haystack = " ".join(texts).casefold()
+    return all(word in haystack for word in words.casefold().split())
+
+
+class BoxInput(Input):
+    """A one-line box on the home screen: Esc leaves it (what was typed is cleared),
+    so the screen's letter keys work again."""
+
+    BINDINGS = [
+        Binding("escape", "leave", "Leave the box", id="home.leave_box", show=False),
+    ]
+
+    class Left(Message):
+        """The box was left with Esc."""
+
+        def __init__(self, box: BoxInput) -> None:
+            super().__init__()
+            self.box = box
+
+    def action_leave(self) -> None:
+        self.value = ""
+        self.post_message(self.Left(self))
+
+
+class FilterInput(BoxInput):
+    """The flows' filter: typing filters the list, ↑ ↓ move in it, Enter starts the
+    highlighted flow."""
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "Previous flow", show=False),
+        Binding("down", "move(1)", "Next flow", show=False),
+    ]
+
+    class Move(Message):
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
+
+    def action_move(self, step: int) -> None:
+        self.post_message(self.Move(step))
 
 
 class HomeScreen(Screen):
@@ -57,7 +118,11 @@ class HomeScreen(Screen):
             tooltip="Go to the chosen case's sessions",
         ),
         Binding(
-            "f", "go_to('flows')", "Flows", id="home.flows", tooltip="Go to the flows you can start"
+            "f",
+            "go_to('flow-filter')",
+            "Flows",
+            id="home.flows",
+            tooltip="Go to the flows you can start: type to filter them, Enter starts one",
         ),
         Binding(
             "d",
@@ -76,21 +141,34 @@ class HomeScreen(Screen):
         self.store = store
         self.library = library
         self.ref: str | None = select
+        #: `reunify --demo`: the database is deleted on quit, and the screen says so
+        self.temporary = bool(getattr(store, "temporary", False))
+        #: every flow offered, by purpose: (option id, title), before any filter
+        self._flow_groups: dict[str, list[tuple[str, str]]] = {}
+        #: the words the flows list was last filtered by
+        self._filtered_by = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
+        if self.temporary:
+            yield Static(DEMO_NOTICE, id="demo-notice", markup=False)
         with Horizontal():
             with Vertical(id="left"):
                 yield Label("Cases", classes="heading")
                 yield OptionList(id="cases")
-                yield Input(placeholder="New case reference", id="new-case", max_length=32)
-                yield Label("", id="case-error", markup=False)
+                yield BoxInput(
+                    placeholder="New case reference (n)", id="new-case", max_length=32, compact=True
+                )
+                yield Static("", id="case-error", markup=False)
                 yield Label("Due soon (d: all)", classes="heading")
                 yield Static("Working out what is due…", id="due")
             with Vertical(id="right"):
                 yield Label("Sessions", id="sessions-heading", classes="heading")
                 yield OptionList(id="sessions")
                 yield Label("Start a flow", id="flows-heading", classes="heading")
+                yield FilterInput(
+                    placeholder="Type to filter the flows (f)", id="flow-filter", compact=True
+                )
                 yield OptionList(id="flows")
         yield Footer()
 
@@ -99,6 +177,8 @@ class HomeScreen(Screen):
         self.sub_title = "guided reunification practice"
         if self.store.read_only:
             self.sub_title = "READ-ONLY (another window has this database open)"
+        elif self.temporary:
+            self.sub_title = "DEMO: deleted when you quit"
         self._fill_cases()
         self.query_one("#cases", OptionList).focus()
         if self.library is None:
@@ -188,7 +268,6 @@ class HomeScreen(Screen):
         from assistant.casework.learning import LearningError, learning_items
         from assistant.paths import content_dir
 
-        widget = self.query_one("#flows", OptionList)
         groups = {a: [(f.id, f.title) for f in fs] for a, fs in library.by_audience().items()}
         try:
             learning = [(f"learn:{i['id']}", i["title"]) for i in learning_items(content_dir())]
@@ -197,11 +276,72 @@ class HomeScreen(Screen):
             self.notify(str(exc), severity="warning", markup=False)
         if learning:
             groups["learning"] = groups.get("learning", []) + learning
-        for audience, entries in groups.items():
-            widget.add_option(Option(Text(PURPOSES[audience], style="bold"), disabled=True))
-            for option_id, title in entries:
+        self._flow_groups = groups
+        self._show_flows(self.query_one("#flow-filter", Input).value)
+
+    def _show_flows(self, words: str, keep: str | None = None) -> None:
+        """The flows whose title or purpose has every word typed in the filter; `keep`
+        stays highlighted if it is among them."""
+        self._filtered_by = words
+        widget = self.query_one("#flows", OptionList)
+        widget.clear_options()
+        for audience, entries in self._flow_groups.items():
+            purpose = PURPOSES[audience]
+            shown = [(i, t) for i, t in entries if matches(words, t, purpose)]
+            if not shown:
+                continue
+            widget.add_option(Option(Text(purpose, style="bold"), disabled=True))
+            for option_id, title in shown:
                 widget.add_option(Option(Text(f"  {title}"), id=option_id))
-        _highlight_first(widget)
+        if widget.option_count == 0:
+            widget.add_option(
+                Option(Text(f"No flow matches '{words.strip()}': Esc clears it."), disabled=True)
+            )
+        try:
+            widget.highlighted = widget.get_option_index(keep) if keep else None
+        except OptionDoesNotExist:
+            widget.highlighted = None
+        if widget.highlighted is None:
+            _highlight_first(widget)
+
+    @on(Input.Changed, "#flow-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self._flow_groups and event.value != self._filtered_by:
+            self._show_flows(event.value)
+
+    def _unfilter(self, chosen: str | None) -> None:
+        """A flow was chosen: every flow is offered again, the chosen one highlighted
+        and the list focused, so that coming back the letter keys work (they are not
+        typed into the filter)."""
+        box = self.query_one("#flow-filter", Input)
+        if box.value:
+            self._show_flows("", chosen)
+            box.value = ""
+        if self.focused is box:
+            self.query_one("#flows", OptionList).focus()
+
+    @on(FilterInput.Move)
+    def _filter_move(self, event: FilterInput.Move) -> None:
+        _move_highlight(self.query_one("#flows", OptionList), event.step)
+
+    @on(Input.Submitted, "#flow-filter")
+    def _filter_submitted(self) -> None:
+        """Enter in the filter starts the highlighted flow, as Enter in the list does."""
+        flows = self.query_one("#flows", OptionList)
+        if flows.highlighted is None or flows.highlighted_option is None:
+            return
+        if flows.highlighted_option.disabled:
+            return
+        flows.action_select()
+
+    @on(BoxInput.Left)
+    def _box_left(self, event: BoxInput.Left) -> None:
+        """Esc in a box: back to the list beside it, the screen's letter keys working."""
+        if event.box.id == "new-case":
+            self.query_one("#case-error", Static).update("")
+            self.query_one("#cases", OptionList).focus()
+        else:
+            self.query_one("#flows", OptionList).focus()
 
     # -- choosing ------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#cases")
@@ -241,6 +381,7 @@ class HomeScreen(Screen):
 
     @on(OptionList.OptionSelected, "#flows")
     def _flow_chosen(self, event: OptionList.OptionSelected) -> None:
+        self._unfilter(event.option.id)
         if str(event.option.id).startswith("learn:"):
             self._open_learning(str(event.option.id).removeprefix("learn:"))
             return
@@ -321,12 +462,15 @@ class HomeScreen(Screen):
 
     @on(Input.Submitted, "#new-case")
     def _new_case(self, event: Input.Submitted) -> None:
-        error = self.query_one("#case-error", Label)
+        """A new case; a refused reference is said in full, and the box lets go of the
+        keys (what was typed stays in it: n to correct it)."""
+        error = self.query_one("#case-error", Static)
         ref = event.value.strip()
         try:
             self.store.create_case(ref)
         except (CaseRefError, StoreError) as exc:
-            error.update(str(exc))
+            error.update(f"Not created: {exc}. n to correct it.")
+            self.query_one("#cases", OptionList).focus()
             return
         error.update("")
         event.input.value = ""

@@ -54,8 +54,9 @@ class PracticeScreen(Screen):
         ),
     ]
     DEFAULT_CSS = """
-    PracticeScreen #practice-text { width: 2fr; padding: 0 1; }
-    PracticeScreen #practice-side { width: 1fr; padding: 0 1; }
+    PracticeScreen #practice-text { width: 3fr; padding: 0 1; }
+    PracticeScreen #practice-side { width: 2fr; padding: 0 1; }
+    PracticeScreen .heading { width: 100%; text-style: bold; }
     PracticeScreen #practice-flows { height: auto; max-height: 12; }
     """
 
@@ -157,6 +158,7 @@ class QuizScreen(Screen):
     ]
     DEFAULT_CSS = """
     QuizScreen #quiz-box { padding: 1 2; }
+    QuizScreen #quiz-slot { height: auto; }
     QuizScreen #quiz-feedback { margin-top: 1; height: auto; }
     """
 

@@ -11,6 +11,7 @@ if it differs from Reunify's reading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -23,6 +24,7 @@ from assistant.casework.rounds import (
     LEVELS,
     ROLES,
     ROWS,
+    SHORT_ROWS,
     RoundError,
     agree_round,
     conferring_text,
@@ -33,20 +35,27 @@ from assistant.casework.rounds import (
     suggestion_now,
 )
 from assistant.records.store import StoreError
+from assistant.text import printable
 from assistant.ui.dialog import Dialog
 
 LEVEL_OPTIONS = [(level.upper(), level) for level in LEVELS]
+CHOOSE = "Choose a level"
 
 
 class RoundScreen(Dialog[None]):
     """The case's classification round."""
 
     DEFAULT_CSS = """
-    RoundScreen Select { width: 30; }
     RoundScreen .row { height: auto; }
-    RoundScreen .row Label { width: 38; padding-top: 1; }
-    RoundScreen TextArea { height: 4; }
-    RoundScreen #round-error { color: $error; height: auto; }
+    RoundScreen .row > Label { width: 24; }
+    RoundScreen .row Select { width: 24; }
+    RoundScreen .row Input { width: 1fr; background: $boost; }
+    RoundScreen .heading { text-style: bold; margin-top: 1; }
+    RoundScreen TextArea { height: 5; }
+    RoundScreen Button { margin-top: 1; }
+    RoundScreen #show-all { background: $panel; }
+    RoundScreen #round-error { color: $text-error; height: auto; }
+    RoundScreen #confer { margin-top: 1; }
     """
     BINDINGS = [Binding("escape", "dismiss", "Close", id="round.close")]
 
@@ -61,47 +70,55 @@ class RoundScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         round_ = self.current()
+        # one line per control (compact), so that a rater's whole form fits at 80×24
         with VerticalScroll(classes="dialog-box", id="round-box"):
             yield Static(id="round-status", markup=False)
             yield Static(id="round-error", markup=False)
             if round_ is None:
-                yield Button(
-                    "Open a round (keeps Reunify's reading now, shown to each rater "
-                    "once they have rated)",
-                    id="open",
-                )
+                yield Button("Open a round", id="open", variant="primary", compact=True)
                 return
-            yield Label(
+            yield Static(
                 "Rate on your own: nobody else's rating, and not Reunify's reading, "
-                "shows until yours is in."
+                "shows until yours is in. Esc closes.",
+                markup=False,
             )
             with Horizontal(classes="row"):
                 yield Label("You are")
-                yield Select([(label, role) for role, label in ROLES.items()], id="role")
+                yield Select(
+                    [(label, role) for role, label in ROLES.items()],
+                    id="role",
+                    prompt="Choose your role",
+                    compact=True,
+                )
             with Horizontal(classes="row"):
                 yield Label("Your name or initials")
-                yield Input(id="rater", max_length=60)
+                yield Input(id="rater", max_length=60, compact=True)
             for name, label in ROWS.items():
                 with Horizontal(classes="row"):
-                    yield Label(label)
-                    yield Select(LEVEL_OPTIONS, id=f"row-{name}")
+                    yield Label(SHORT_ROWS.get(name, label))
+                    yield Select(LEVEL_OPTIONS, id=f"row-{name}", prompt=CHOOSE, compact=True)
             with Horizontal(classes="row"):
                 yield Label("Overall level")
-                yield Select(LEVEL_OPTIONS, id="overall")
+                yield Select(LEVEL_OPTIONS, id="overall", prompt=CHOOSE, compact=True)
             yield Label("Your reasons")
             yield TextArea(id="reasons")
-            yield Button("Submit my rating", id="submit", variant="primary")
+            yield Button("Submit my rating", id="submit", variant="primary", compact=True)
             yield Static(id="confer", markup=False)
-            yield Label("Agree the level together (after conferring)")
+            yield Button(
+                "Show all the ratings side by side (once everyone rating has rated)",
+                id="show-all",
+                compact=True,
+            )
+            yield Static("Agree the level together (after conferring)", classes="heading")
             with Horizontal(classes="row"):
                 yield Label("Agreed level")
-                yield Select(LEVEL_OPTIONS, id="agreed-level")
+                yield Select(LEVEL_OPTIONS, id="agreed-level", prompt=CHOOSE, compact=True)
             with Horizontal(classes="row"):
-                yield Label("Agreed by (names or initials)")
-                yield Input(id="agreed-by", max_length=120)
+                yield Label("Agreed by (names)")
+                yield Input(id="agreed-by", max_length=120, compact=True)
             yield Label("Reason (a sentence if it differs from Reunify's reading)")
             yield TextArea(id="agreed-reason")
-            yield Button("Record the agreed level", id="agree")
+            yield Button("Record the agreed level", id="agree", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self._status()
@@ -116,13 +133,19 @@ class RoundScreen(Dialog[None]):
     def _status(self) -> None:
         round_ = self.current()
         if round_ is None:
-            text = f"Case {self.ref}: no open round. Open one to classify independently."
+            text = (
+                f"Case {self.ref}: no open round. Open one to classify independently: it "
+                "keeps Reunify's reading now, shown to each rater once they have rated."
+            )
         else:  # never the reading here: a rater sees it only once they have rated
             text = (
-                f"Case {self.ref}: round {round_.id} opened {round_.opened_at[:10]}. "
-                f"{len(round_.ratings)} of 3 raters have submitted."
+                f"Case {self.ref}: a round opened {round_.opened_at[:10]}. "
+                f"{len(round_.ratings)} of {len(ROLES)} raters have submitted"
             )
+            text += f": {rated_by(round_)}." if round_.ratings else "."
         self.query_one("#round-status", Static).update(text)
+        for button in self.query("#show-all"):
+            button.display = round_ is not None and len(round_.ratings) >= 2
 
     def _error(self, message: str) -> None:
         self.query_one("#round-error", Static).update(f"⚠ {message}" if message else "")
@@ -146,6 +169,10 @@ class RoundScreen(Dialog[None]):
     @on(Button.Pressed, "#submit")
     def _submit(self) -> None:
         round_ = self.current()
+        if not self._value("#role"):
+            self._error("Choose your role first (You are).")
+            self.query_one("#role").focus()
+            return
         try:
             rating = make_rating(
                 self._value("#role"),
@@ -159,17 +186,51 @@ class RoundScreen(Dialog[None]):
             self._error(f"{exc}.")
             return
         self._error("")
+        self._clear_form()  # the next rater sees an empty form, not these levels
         self._status()
         self.query_one("#confer", Static).update(conferring_text(round_, rating.role))
+        self.query_one("#confer").scroll_visible(top=True)
         self.notify("Your rating is kept.", markup=False)
+
+    def _clear_form(self) -> None:
+        for select in ("#role", "#overall", *(f"#row-{name}" for name in ROWS)):
+            self.query_one(select, Select).clear()
+        self.query_one("#rater", Input).value = ""
+        self.query_one("#reasons", TextArea).clear()
 
     @on(Select.Changed, "#role")
     def _role_chosen(self) -> None:
-        """Choosing a role shows that role's view: the others only once it has rated."""
+        """A role that has not rated sees nothing of the others; a role that has rated
+        is not offered again (choosing it reveals nothing: it asks for another role)."""
         round_ = self.current()
         role = self._value("#role")
-        if round_ is not None and role:
-            self.query_one("#confer", Static).update(conferring_text(round_, role))
+        confer_view = self.query_one("#confer", Static)
+        if round_ is None or not role:
+            return
+        rating = round_.rating_of(role)
+        if rating is None:
+            self._error("")
+            confer_view.update(conferring_text(round_, role))
+            return
+        waiting = [label.lower() for r, label in ROLES.items() if round_.rating_of(r) is None]
+        ask = (
+            f"Choose the role you are rating as: {' or '.join(waiting)}."
+            if waiting
+            else "Every role has rated: agree the level below."
+        )
+        self._error(f"The {ROLES[role].lower()} has already rated this round. {ask}")
+        confer_view.update(f"Rated so far: {rated_by(round_)}.")
+        self.query_one("#role", Select).clear()  # no rating is made as a role that has rated
+
+    @on(Button.Pressed, "#show-all")
+    def _show_all(self) -> None:
+        """The side-by-side view for conferring together, once two or more have rated."""
+        round_ = self.current()
+        if round_ is None or len(round_.ratings) < 2:
+            return
+        self._error("")
+        self.query_one("#confer", Static).update(conferring_text(round_, round_.ratings[0].role))
+        self.query_one("#confer").scroll_visible(top=True)
 
     @on(Button.Pressed, "#agree")
     async def _agree(self) -> None:
@@ -185,23 +246,42 @@ class RoundScreen(Dialog[None]):
             )
         except (RoundError, StoreError) as exc:
             self._error(f"{exc}.")
+            self.query_one("#round-error").scroll_visible()
             return
         self.notify(f"Agreed level recorded: {agreed['level'].upper()}.", markup=False)
         self.dismiss()
 
 
+def rated_by(round_: Any) -> str:
+    """Who has rated a round, by role and name (never their levels)."""
+    return ", ".join(f"{ROLES[r.role].lower()} ({printable(r.rater)})" for r in round_.ratings)
+
+
 class TimelineScreen(Dialog[None]):
-    """The case's classifications over time, with the level-over-time chart."""
+    """The case's classifications over time, with the level-over-time chart. The text
+    is laid out for the dialog's width (`render(width)`), so no line wraps twice."""
 
     BINDINGS = [Binding("escape,t,q", "dismiss", "Close", id="timeline.close")]
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, render: Callable[[int], str]) -> None:
         super().__init__()
-        self.text = text
+        self.render_at = render
+        self.text = render(80)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-box", id="timeline"):
-            yield Static(self.text + "\n\nEsc closes.", markup=False)
+            yield Static(self.text + "\n\nEsc closes.", id="timeline-text", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#timeline").focus()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Lay the text out for the room inside the dialog (a scroll bar's width kept)."""
+        room = self.query_one("#timeline").content_region.width - 2
+        width = max(40, min(80, room))
+        self.text = self.render_at(width)
+        self.query_one("#timeline-text", Static).update(self.text + "\n\nEsc closes.")
