@@ -260,9 +260,20 @@ def test_timeline_dialog(case_app, snap_compare) -> None:
     assert snap_compare(case_app, run_before=run_before, terminal_size=SMALL)
 
 
-def test_export_dialog(case_app, snap_compare) -> None:
+def test_export_dialog(case_app, snap_compare, monkeypatch: pytest.MonkeyPatch) -> None:
     """A document chosen: its preview, the file name and Save, all in sight."""
+    import datetime as real
+
     from textual.widgets import Select
+
+    from assistant.documents import reports
+
+    class FixedDay(real.date):
+        @classmethod
+        def today(cls) -> FixedDay:
+            return cls(2026, 12, 1)
+
+    monkeypatch.setattr(reports, "date", FixedDay)  # the preview says when it was made
 
     async def run_before(pilot) -> None:
         await open_case(pilot)
