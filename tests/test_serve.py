@@ -109,12 +109,16 @@ class Browser:
     def cookie(self, name: str) -> str | None:
         return next((c.value for c in self.jar if c.name == name), None)
 
-    def sign_in(self, name: str, password: str) -> int:
+    def token(self) -> str:
+        """The CSRF token of a fresh sign-in form (its cookie kept in the jar)."""
         _, page, _ = self.get("/signin")
-        token = re.search(r"name='csrf' value='([^']+)'", page)
-        assert token is not None
+        found = re.search(r"name='csrf' value='([^']+)'", page)
+        assert found is not None
+        return found.group(1)
+
+    def sign_in(self, name: str, password: str) -> int:
         status, _, _ = self.post(
-            "/signin", {"csrf": token.group(1), "name": name, "password": password}
+            "/signin", {"csrf": self.token(), "name": name, "password": password}
         )
         return status
 
@@ -165,13 +169,11 @@ def test_signing_in_gives_a_new_private_session(server: tuple[str, Path]) -> Non
 def test_the_session_cookie_is_httponly_and_strict(server: tuple[str, Path]) -> None:
     base, _ = server
     alice = Browser(base)
-    _, page, _ = alice.get("/signin")
-    token = re.search(r"name='csrf' value='([^']+)'", page)
-    assert token is not None
+    token = alice.token()
     request = urllib.request.Request(
         base + "/signin",
         data=urllib.parse.urlencode(
-            {"csrf": token.group(1), "name": "alice", "password": PASSWORDS["alice"]}
+            {"csrf": token, "name": "alice", "password": PASSWORDS["alice"]}
         ).encode(),
     )
     _, _, headers = alice._open(request)
@@ -184,11 +186,9 @@ def test_repeated_failures_slow_sign_in_down(server: tuple[str, Path]) -> None:
     for _ in range(4):
         Browser(base).sign_in("rita", "wrong password here")
     browser = Browser(base)
-    _, page, _ = browser.get("/signin")
-    token = re.search(r"name='csrf' value='([^']+)'", page)
-    assert token is not None
+    token = browser.token()
     status, page, _ = browser.post(
-        "/signin", {"csrf": token.group(1), "name": "rita", "password": PASSWORDS["rita"]}
+        "/signin", {"csrf": token, "name": "rita", "password": PASSWORDS["rita"]}
     )
     assert status == 429 and "Too many failed sign-ins" in page
 
@@ -452,13 +452,11 @@ def test_tls_makes_the_cookie_secure_and_idle_sessions_end(tmp_path: Path) -> No
                     break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.1)
-        _, page, _ = browser.get("/signin")
-        token = re.search(r"name='csrf' value='([^']+)'", page)
-        assert token is not None
+        token = browser.token()
         request = urllib.request.Request(
             base + "/signin",
             data=urllib.parse.urlencode(
-                {"csrf": token.group(1), "name": "alice", "password": PASSWORDS["alice"]}
+                {"csrf": token, "name": "alice", "password": PASSWORDS["alice"]}
             ).encode(),
         )
         _, _, headers = browser._open(request)

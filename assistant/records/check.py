@@ -19,6 +19,7 @@ from typing import Any
 from assistant.records.answer_log import SUFFIX, chain_problem, log_path, read_log, rows_of
 from assistant.records.backups import BackupError, backups, load_backup
 from assistant.records.storage import PLAIN, Codec, DamagedFileError, read_document
+from assistant.records.store import check_case_ref
 
 
 @dataclass
@@ -37,13 +38,9 @@ def _case_refs(document: dict[str, Any] | None) -> list[str]:
 
 def _check_case_file(path: Path, codec: Codec) -> str | None:
     try:
-        document = read_document(path, codec)
+        check_case_ref(path, read_document(path, codec) or {})
     except DamagedFileError as exc:
         return str(exc)
-    for row in (document or {}).get("meta", {}).values():
-        ref = row.get("ref") if isinstance(row, dict) else None
-        if ref is not None and ref != path.stem:
-            return f"{path}: it holds case {str(ref)[:40]!r}, not {path.stem!r} (swapped files)"
     return None
 
 
