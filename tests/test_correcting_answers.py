@@ -16,7 +16,7 @@ from assistant.ui import drafts as drafts_module
 from assistant.ui.app import create_app
 from assistant.ui.chat import ChatScreen
 from assistant.ui.drafts import UnsentDialog
-from assistant.ui.inputs import FactorInput
+from assistant.ui.noted_inputs import FactorInput
 from tests.conftest import FIXTURES
 from tests.pilot import fill, start_flow
 

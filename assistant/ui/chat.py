@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from functools import partial
 from typing import Any
 
@@ -21,25 +20,23 @@ from assistant.flows.loader import Flow, FlowLibrary
 from assistant.flows.runner import AnswerEvent, FlowSession, RunnerError
 from assistant.flows.steps import AnswerError
 from assistant.records.store import SessionRecord, Store, StoreError
-from assistant.risk.factors import RISK_FACTORS
-from assistant.risk.table import PRESENT_RISK
-from assistant.ui.cards import CardScreen, CardView, child_cards
+from assistant.ui.cards import CardView
+from assistant.ui.chat_cards import CardKeeping
 from assistant.ui.chat_keys import CHAT_BINDINGS, KEYS_LINE, KEYS_LINE_PLAIN
+from assistant.ui.chat_leaving import Leaving
+from assistant.ui.chat_reading import PANEL_AUDIENCES, ReadingKeeping
 from assistant.ui.child import (
     CHILD_DONE,
     CHILD_HOW,
-    NO_CHILD_CARD,
     Handover,
-    WorkerPassword,
     child_how,
     worker_notes,
 )
-from assistant.ui.decision import DecisionScreen, decided_words
-from assistant.ui.drafts import DraftKeeping, UnsentDialog
+from assistant.ui.drafts import DraftKeeping
 from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
 from assistant.ui.log import ConversationLog, TurnMaker
 from assistant.ui.picker import AnswerPicker
-from assistant.ui.risk_panel import RiskPanel, WhyScreen, one_line, panel_text
+from assistant.ui.risk_panel import RiskPanel, panel_text
 from assistant.ui.turns import (
     AssistantTurn,
     ClassificationTurn,
@@ -51,26 +48,8 @@ from assistant.ui.turns import (
 #: Seconds between tries to save an answer that could not be saved.
 RETRY_SECONDS = 5.0
 
-#: Seconds within which a second ctrl+x leaves a child's conversation.
-LEAVE_CHORD_SECONDS = 3.0
-
-#: Flows whose conversation shows Reunify's reading of the framework's table beside it.
-PANEL_AUDIENCES = ("practitioner", "supervision", "check-in")
-#: Below this width the panel folds into one line above the conversation.
-PANEL_MIN_WIDTH = 100
-#: A recorded risk's status, beside its name where a protective factor names it.
-RISK_NOW = {
-    "addressed": "fully addressed",
-    "being_addressed": "being addressed",
-    "not_addressed": "not being addressed",
-}
 #: The last line of a finished conversation (a child's says CHILD_DONE).
 DONE = "This flow is complete and saved. ctrl+b changes an answer; Esc returns to the cases."
-#: Said while a flow keeps Reunify's reading out of sight (classify before you look).
-BLIND = (
-    "Reunify's reading of the framework's table shows once your own levels are in "
-    "(classify on your own first: NSPCC framework, Stage 2 Task 1)."
-)
 
 
 def can_change_the_table(step: Any) -> bool:
@@ -79,7 +58,7 @@ def can_change_the_table(step: Any) -> bool:
     return bool(getattr(step, "feeds_the_table", False)) or step.kind in ("factor", "decision")
 
 
-class ChatScreen(DraftKeeping, Screen):
+class ChatScreen(ReadingKeeping, CardKeeping, Leaving, DraftKeeping, Screen):
     """Ask a flow's questions one at a time and keep every answer as it is given."""
 
     CSS_PATH = "chat.tcss"
@@ -97,7 +76,6 @@ class ChatScreen(DraftKeeping, Screen):
         self.child_mode = flow.audience == "child"
         self.child_words = load_child_replies() if self.child_mode else None
         self._replies_given = 0
-        self._leave_pressed_at = 0.0
         self.case: CaseClassification | None = None
         self.session = FlowSession(
             flow,
@@ -135,7 +113,9 @@ class ChatScreen(DraftKeeping, Screen):
         self.sub_title = "with the child" if self.child_mode else f"case {self.record.ref}"
         self.set_class(self.child_mode, "-child")
         log = self.query_one(ConversationLog)
-        log.anchor()
+        # a resumed session follows its latest turn; a new one reads from its intro's start
+        new = self.session.progress()[0] == 0
+        log.anchor(not new)
         times = {a.event.step: a.at for a in self.store.answers(self.record.ref, self.record.id)}
         earlier: list[TurnMaker] = [partial(AssistantTurn, self._for_reader(self.flow.intro))]
         for turn in self.session.transcript():
@@ -150,9 +130,6 @@ class ChatScreen(DraftKeeping, Screen):
         log.extend(earlier)
         self._refresh_classification()
         await self._advance()
-        if self.session.progress()[0] == 0:  # a new session: its intro reads from the start
-            log.anchor(False)  # anchored, the log would follow its end
-            self.call_after_refresh(log.scroll_home, animate=False)
         if self.child_mode:  # the worker's guidance, before the child takes over
             self.app.push_screen(Handover(self.flow), self._handed_over)
 
@@ -173,33 +150,6 @@ class ChatScreen(DraftKeeping, Screen):
         kinds = dict.fromkeys(s.kind for s in self.flow.steps if s.is_question)
         return [CHILD_HOW[k] for k in kinds if k in CHILD_HOW]
 
-    # -- classify before you look ------------------------------------------
-    def _blind(self) -> bool:
-        """True until the flow's own levels are beside Reunify's reading: until then
-        the reading (panel, F3, the suggestion in a decision) stays out of sight."""
-        target = self.flow.compare_step
-        return target is not None and target not in self._shown
-
-    def _place_panel(self) -> None:
-        """The panel shows when there is room, no card is open and the flow is not
-        keeping the reading out of sight; else the progress line says what it can."""
-        if self.with_panel:
-            cards = self.query_one("#card-pane", CardView).display
-            wide = self.size.width >= PANEL_MIN_WIDTH
-            self.query_one(RiskPanel).display = wide and not cards and not self._blind()
-        self._update_progress()
-
-    def _recorded_risks(self) -> list[tuple[str, str]]:
-        """The case's recorded risk factors (present, whether addressed or not) by
-        name, for a protective factor to say which it reduces."""
-        case = self.case or classify_case(self.store, self.library, self.record.ref)
-        factors = case.inputs.data.get("factors", {})
-        return [
-            (f.id, f"{f.label} ({RISK_NOW[factors[f.id]]})")
-            for f in RISK_FACTORS
-            if factors.get(f.id) in PRESENT_RISK
-        ]
-
     # -- showing -----------------------------------------------------------
     def _said(self, step: Any) -> list[TurnMaker]:
         """A message step; a classification step also shows Reunify's reading now,
@@ -214,12 +164,6 @@ class ChatScreen(DraftKeeping, Screen):
                 turns.append(partial(ClassificationTurn, panel_text(case)))
         return turns
 
-    def _suggested(self) -> str | None:
-        case = self.case
-        if case is None or case.result is None or case.inputs.empty:
-            return None
-        return case.result.suggested
-
     @staticmethod
     def _question_text(step: Any, changing: bool = False) -> str:
         text = step.text
@@ -233,32 +177,12 @@ class ChatScreen(DraftKeeping, Screen):
             return partial(ReplyTurn, step.label, "(skipped)", at, classes="-skipped")
         return partial(ReplyTurn, step.label, step.display(value), at)
 
-    def _update_progress(self) -> None:
-        done, total = self.session.progress()
-        state = " · finished" if self.session.complete else ""
-        line = Text(f"{done} of {total} answered{state}")
-        if self.with_panel and self._blind():
-            line.append(" · Reunify's reading shows once your own levels are in")
-        elif self.with_panel and not self.query_one(RiskPanel).display:
-            line.append(" · ")
-            line.append_text(one_line(self.case, self._latest_decision))
-        self._update("#progress", line)
-
     def _update(self, selector: str, content: Text | str) -> None:
         """Change a line of the screen only when its words change (each change is
         a new layout of the whole screen)."""
         if self._lines.get(selector) != content:
             self._lines[selector] = content
             self.query_one(selector, Static).update(content)
-
-    def _refresh_classification(self) -> None:
-        """Work Reunify's reading out again from everything the case recorded."""
-        if not self.with_panel:
-            return
-        self.case = classify_case(self.store, self.library, self.record.ref)
-        decisions = self.store.decisions(self.record.ref)
-        self._latest_decision = decisions[-1] if decisions else None
-        self.query_one(RiskPanel).show(self.case, self._latest_decision)
 
     def on_resize(self, event: events.Resize) -> None:
         self._place_panel()
@@ -281,89 +205,9 @@ class ChatScreen(DraftKeeping, Screen):
         """No risk keys in flows used with a child (help and palette leave them out)."""
         return self.with_panel or action not in ("why", "decide")
 
-    async def action_cards(self) -> None:
-        """The cards for the current question: beside the chat when there is room
-        (F2 again closes them), else over it. The answer being typed stays as it is."""
-        ids = self._cards_here()
-        if self.query_one("#card-pane", CardView).display:
-            self._close_cards()
-        elif not ids:
-            words = NO_CHILD_CARD if self.child_mode else "No card explains this question."
-            self.notify(f"{words} F1 lists the keys.", markup=False)
-        else:
-            await self.show_cards(ids)
-
-    def _cards_here(self) -> tuple[str, ...]:
-        """The current question's cards, then the flow's; a child's, only those for children."""
-        step = self.session.current
-        ids = step.cards() if step is not None else ()
-        ids = tuple(dict.fromkeys((*ids, *self.flow.cite)))
-        return child_cards(ids) if self.child_mode else ids
-
-    async def show_cards(self, ids: tuple[str, ...]) -> None:
-        """Open cards beside the chat (over it when narrow); also where card links lead.
-        A child's conversation opens only cards written for children."""
-        if self.child_mode:
-            ids = child_cards(ids)
-            if not ids:
-                self.notify(NO_CHILD_CARD, markup=False)
-                return
-        if self.size.width < PANEL_MIN_WIDTH:
-            self.app.push_screen(CardScreen(ids, for_child=self.child_mode))
-            return
-        pane = self.query_one("#card-pane", CardView)
-        await pane.show(ids)
-        pane.display = True
-        self._place_panel()  # the reading moves to the progress line
-
-    def _close_cards(self) -> None:
-        self.query_one("#card-pane", CardView).display = False
-        self._place_panel()
-
     @on(Button.Pressed, "#meaning")
     async def _meaning(self) -> None:
         await self.action_cards()
-
-    def action_decide(self) -> None:
-        if not self.with_panel:
-            self.notify("This flow does not feed the risk table.", markup=False)
-            return
-        blind = self._blind()
-        screen = DecisionScreen(None if blind else self._suggested(), blind=blind)
-        self.app.push_screen(screen, self._decided)
-
-    def _decided(self, decision: dict[str, Any] | None) -> None:
-        if decision is None:
-            return
-        if self._blind():  # kept with the decision, not shown before the own levels
-            decision = {**decision, "suggested": self._suggested()}
-        try:
-            self.store.record_decision(self.record.ref, {**decision, **self._trajectory()})
-        except (StoreError, OSError) as exc:
-            self.notify(f"Decision not saved: {exc}", severity="error", markup=False)
-            return
-        self._refresh_classification()
-        self._update_progress()  # the fold says the latest decision too
-        self.notify(decided_words(decision), markup=False)
-
-    def _trajectory(self) -> dict[str, Any]:
-        """The engine's trajectory now, kept with a decision for the timeline."""
-        case = self.case
-        if case is None or case.result is None or case.inputs.empty:
-            return {}
-        return {"trajectory": case.result.trajectory.as_dict()}
-
-    def action_why(self) -> None:
-        if not self.with_panel:
-            self.notify("This flow does not feed the risk table.", markup=False)
-            return
-        if self._blind():
-            self.notify(BLIND, markup=False)
-            return
-        if self.case is None:
-            self._refresh_classification()
-        if self.case is not None:
-            self.app.push_screen(WhyScreen(self.case))
 
     def _show_error(self, message: str) -> None:
         self._update("#error", Text(f"⚠ {message}", style="bold") if message else "")
@@ -552,47 +396,6 @@ class ChatScreen(DraftKeeping, Screen):
         step = self.session.change(step_id)
         await self._ask(step, changing=True)
         self._update_progress()
-
-    async def action_worker_leave(self) -> None:
-        """In child mode, leaving needs ctrl+x twice within three seconds."""
-        now = time.monotonic()
-        if not self.child_mode or now - self._leave_pressed_at <= LEAVE_CHORD_SECONDS:
-            served = getattr(self.app, "served_as", None)
-            if self.child_mode and served is not None:  # team server: the worker's password
-                self.app.push_screen(WorkerPassword(self.store.root, served.name), self._unlocked)
-                return
-            self.dismiss()
-            return
-        self._leave_pressed_at = now
-        self.notify("Press ctrl+x again to leave the child's conversation.", markup=False)
-
-    def _unlocked(self, ok: bool | None) -> None:
-        if ok:
-            self.dismiss()
-
-    async def action_leave(self) -> None:
-        """Stop changing an answer, or leave; asks first when something is unsent
-        in the input (kept as a draft either way)."""
-        revisiting = self.session.revisiting
-        if self.child_words is not None and not revisiting:
-            self.notify(self.child_words.leave_hint, markup=False)
-            return
-        if self._unsent():
-            self.app.push_screen(UnsentDialog(changing=revisiting), self._leave_anyway)
-            return
-        await self._leave()
-
-    async def _leave_anyway(self, leave: bool | None) -> None:
-        if leave:
-            await self._leave()
-
-    async def _leave(self) -> None:
-        self._keep_draft_now()
-        if self.session.revisiting:
-            self.session.cancel_change()
-            await self._advance()
-            return
-        self.dismiss()
 
 
 def open_session(screen: Screen, store: Store, library: FlowLibrary, record: SessionRecord) -> None:
