@@ -84,7 +84,7 @@ async def test_the_fold_at_80_columns_says_whose_the_latest_decision_is(
     async with create_app(store, select=DEMO_REF).run_test(size=(80, 24)) as pilot:
         chat = await start_flow(pilot, "Visit plan (test)")
         line = str(chat.query_one("#progress").render())
-        assert "latest decision ●●○○ MEDIUM: your view, not yet agreed" in line
+        assert "\nLatest decision ●●○○ MEDIUM: your view, not yet agreed" in line
         await pilot.press("f4", "3")  # high, agreed with a manager
         await pilot.pause()
         pilot.app.screen.query_one("#agreed-with").focus()
@@ -95,5 +95,7 @@ async def test_the_fold_at_80_columns_says_whose_the_latest_decision_is(
         await fill(pilot, "Agreed in supervision")
         assert pilot.app.screen is chat
         line = str(chat.query_one("#progress").render())
-    assert "latest decision ●●●○ HIGH: agreed with Sam␛[2J" in line
+        # two lines at most at 80 columns: the reading, then the decision (cut, not wrapped)
+        assert chat.query_one("#progress").size.height == 2
+    assert "\nLatest decision ●●●○ HIGH: agreed with Sam␛[2J" in line
     assert "\x1b" not in line

@@ -29,8 +29,8 @@ NOT_ENOUGH = "Not enough recorded to suggest a level yet."
 
 
 def one_line(case: CaseClassification | None, decision: dict[str, Any] | None = None) -> Text:
-    """The suggestion in one line, for narrow terminals, then the latest decision, said
-    for what it is (one person's view, or agreed)."""
+    """The suggestion in one line, for narrow terminals, and the latest decision on a
+    line of its own, said for what it is (one person's view, or agreed)."""
     if case is None or case.result is None or case.inputs.empty:
         text = Text("reading: nothing recorded yet")
     elif case.result.suggested is None:
@@ -41,7 +41,7 @@ def one_line(case: CaseClassification | None, decision: dict[str, Any] | None = 
         if case.result.provisional:
             text.append(" (provisional)")
     if decision is not None:
-        text.append(" · latest decision ")
+        text.append("\nLatest decision ")
         text.append_text(level_text(decision["level"]))
         text.append(f": {printable(who_decided(decision))}")
     return text
