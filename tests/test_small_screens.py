@@ -305,22 +305,12 @@ async def test_the_conversation_has_room_at_80_by_24(tmp_path: Path, quick_flows
         assert in_sight(pilot.app.focused)
 
 
-NEEDS_CHAT = pytest.mark.xfail(
-    strict=True,
-    reason="needs the change to assistant/ui/chat.py given with issue 17 (scroll_home "
-    "for a new session, log.anchor() after each answer); remove this mark then",
-)
-
-
-@NEEDS_CHAT
-async def test_a_new_session_opens_at_the_start_of_its_intro(
-    tmp_path: Path, quick_flows: None
-) -> None:
+async def test_a_new_session_opens_at_the_start_of_its_intro(tmp_path: Path) -> None:
     """An intro opened scrolled to its end: its first lines were out of sight."""
     from tests.pilot import start_flow
 
     async with create_app(demo(tmp_path), select=DEMO_REF).run_test(size=(80, 14)) as pilot:
-        chat = await start_flow(pilot, "Visit plan (test)")
+        chat = await start_flow(pilot, "Check-in before a review")
         await pilot.pause()
         log = chat.query_one("#log")
         assert log.max_scroll_y > 0  # the intro and the question do not fit together here
@@ -342,11 +332,6 @@ async def test_after_page_up_the_next_question_comes_into_sight(
         assert log.scroll_y == log.max_scroll_y
 
 
-@pytest.mark.xfail(
-    strict=False,  # without it, Textual's own scrolling to the focused input wins only at times
-    reason="needs the dock scrolled to its end in ChatScreen._set_input (issue 17); "
-    "make this test plain then",
-)
 async def test_the_answer_s_input_stays_in_sight_when_the_dock_is_short_of_room(
     tmp_path: Path, quick_flows: None
 ) -> None:
@@ -354,7 +339,7 @@ async def test_the_answer_s_input_stays_in_sight_when_the_dock_is_short_of_room(
     words and its input need more room than the dock has, the input stays in sight."""
     from tests.pilot import start_flow
 
-    async with create_app(demo(tmp_path), select=DEMO_REF).run_test(size=(80, 15)) as pilot:
+    async with create_app(demo(tmp_path), select=DEMO_REF).run_test(size=(80, 11)) as pilot:
         chat = await start_flow(pilot, "Quick inputs (test)")
         await pilot.press("2")  # to a question with four options
         await pilot.pause()
