@@ -418,3 +418,50 @@ def test_the_assessment_draws_the_timeline_and_lists_it(tmp_path: Path) -> None:
         text = render(report, fmt)
         assert "Classifications over time" in text and "<svg" not in text
         assert "agreed by Worker and team manager" in text
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["weasyprint", "no-weasyprint"])
+async def test_the_export_dialog_saves_a_pdf_or_says_how_to_get_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: bool
+) -> None:
+    """Issue 17/20: PDF is offered in the export dialog beside md, html and txt. It is
+    made in a thread and saved private; without WeasyPrint the dialog says how to get
+    it and nothing is written."""
+    import asyncio
+    import sys
+
+    from textual.widgets import Input, Select
+
+    from assistant.ui.app import create_app
+    from assistant.ui.export import ExportScreen
+
+    if installed:
+        pytest.importorskip("weasyprint")
+    else:
+        monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if not installed
+    store = Store(tmp_path / "db")
+    write_demo(store, LIBRARY)
+    target = tmp_path / "check-in.pdf"
+    async with create_app(store, select="DEMO-001").run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "e")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#format", Select).value = "pdf"
+        screen.query_one("#report", Select).value = "check-in"
+        await pilot.pause()
+        assert screen.query_one("#path", Input).value == "~/DEMO-001-check-in.pdf"
+        screen.query_one("#path", Input).value = str(target)
+        screen.query_one("#save").press()
+        status = screen.query_one("#export-status")
+        for _ in range(300):  # the PDF is made in a thread
+            await asyncio.sleep(0.05)
+            if "Making" not in str(status.render()):
+                break
+        await pilot.pause()
+        said = str(status.render())
+    if installed:
+        assert said.startswith("Saved ") and target.read_bytes().startswith(b"%PDF")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    else:
+        assert "pip install '.[pdf]'" in said and not target.exists()

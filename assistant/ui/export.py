@@ -2,7 +2,9 @@
 
 The preview is the Markdown the file will hold. Saving writes atomically with
 mode 0600; a file that exists is replaced only after a second, deliberate
-press of Save (the confirmation).
+press of Save (the confirmation). A PDF is made from the printable page by the
+optional WeasyPrint, in a thread (it takes a moment); without WeasyPrint the
+dialog says how to get it.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
-from assistant.documents.exports import ExportError, report_text, write_export
+from assistant.documents.exports import ExportError, report_bytes, report_text, write_export
 from assistant.ui.dialog import Dialog
 from assistant.ui.markdown import LinkedMarkdown
 
 FORMAT_OPTIONS = [("Markdown (.md)", "md"), ("Web page to print (.html)", "html"),
-                  ("Plain text (.txt)", "txt")]  # fmt: skip
+                  ("PDF to print (.pdf)", "pdf"), ("Plain text (.txt)", "txt")]  # fmt: skip
 
 
 class ExportScreen(Dialog[None]):
@@ -102,12 +104,28 @@ class ExportScreen(Dialog[None]):
             self._confirm = path
             self._status(f"{path} exists. Press Save again to replace it.")
             return
-        try:
-            text = report_text(self.store, self.ref, name, fmt, self.library)
-            written = write_export(path, text, force=replace)
-        except (ExportError, OSError) as exc:
-            self._status(f"Not saved: {exc}")
-            return
         self._confirm = None
-        self._status(f"Saved {written} (mode 0600).")
-        self.notify(f"Saved {written}", markup=False)
+        if fmt == "pdf":  # a second or two of layout: in a thread, the dialog stays live
+            self._status("Making the PDF…")
+
+            def work() -> None:
+                self.app.call_from_thread(self._said, self._write(name, fmt, path, replace))
+
+            self.run_worker(work, thread=True, name="export-pdf", exit_on_error=False)
+        else:
+            self._said(self._write(name, fmt, path, replace))
+
+    def _write(self, name: str, fmt: str, path: Path, replace: bool) -> Path | str:
+        """Build the document and write it: the file written, or why not."""
+        try:
+            data = report_bytes(self.store, self.ref, name, fmt, self.library)
+            return write_export(path, data, force=replace)
+        except (ExportError, OSError) as exc:
+            return f"Not saved: {exc}"
+
+    def _said(self, outcome: Path | str) -> None:
+        if isinstance(outcome, str):
+            self._status(outcome)
+            return
+        self._status(f"Saved {outcome} (mode 0600).")
+        self.notify(f"Saved {outcome}", markup=False)
