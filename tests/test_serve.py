@@ -374,6 +374,111 @@ def test_in_a_real_browser(server: tuple[str, Path]) -> None:
     assert os.path.getsize(ARTIFACTS / "serve-home.png") > 1000
 
 
+ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+
+
+class Screen:
+    """What a browser tab's terminal was sent: the app's output, read from the
+    websocket's frames with the terminal's control sequences taken out. The terminal
+    draws on a canvas, so this is how a test reads what the person was shown."""
+
+    def __init__(self, page: object) -> None:
+        self.frames: list[bytes] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self._received))  # type: ignore[attr-defined]
+
+    def _received(self, payload: str | bytes) -> None:
+        self.frames.append(payload.encode() if isinstance(payload, str) else payload)
+
+    def text(self, since: int = 0) -> str:
+        raw = b"".join(self.frames[since:]).decode("utf-8", errors="replace")
+        return ANSI.sub("", raw)
+
+
+def press(page: object, *keys: str, pause: int = 40) -> None:
+    for key in keys:
+        page.keyboard.press(key)  # type: ignore[attr-defined]
+        page.wait_for_timeout(pause)  # type: ignore[attr-defined]
+
+
+def open_as(browser: object, base: str, name: str) -> tuple[object, Screen]:
+    """A new browser context signed in as `name`, its app on screen."""
+    context = browser.new_context(viewport={"width": 1200, "height": 800})  # type: ignore[attr-defined]
+    page = context.new_page()
+    screen = Screen(page)
+    page.goto(base + "/signin")
+    page.fill("#name", name)
+    page.fill("#password", PASSWORDS[name])
+    page.click("button[type=submit]")
+    page.wait_for_selector("body.-first-byte", timeout=20_000)
+    page.wait_for_timeout(1500)
+    page.click("#terminal")
+    return page, screen
+
+
+def fill_rating(page: object, role_position: int, level_position: int, reasons: str) -> None:
+    """The case (first in the list), its round (r), then the rater's form by keyboard:
+    the role, a name, a level for each row and overall, the reasons; focus ends on Submit."""
+    press(page, "Enter", "r", pause=600)
+    press(page, "Enter", *["ArrowDown"] * role_position, "Enter", "Tab")
+    page.keyboard.type("me", delay=30)  # type: ignore[attr-defined]
+    press(page, "Tab")
+    for _ in range(5):  # four rows and the overall level
+        press(page, "Enter", *["ArrowDown"] * level_position, "Enter", "Tab")
+    page.keyboard.type(reasons, delay=20)  # type: ignore[attr-defined]
+    press(page, "Tab")
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"),
+    reason="Debian's chromium package is not installed (CI installs it and never skips)",
+)
+def test_two_people_rate_one_round_blind_at_the_same_time_in_the_browser(
+    server: tuple[str, Path],
+) -> None:
+    """Alice (worker) and Bob (manager), each signed in in their own browser, fill in
+    their ratings of one open round side by side and submit at the same moment. Before
+    submitting, neither is sent anything of the other's rating (nor the side-by-side
+    view); both ratings are kept, bound to their accounts; whoever submitted second is
+    shown both side by side."""
+    from playwright.sync_api import sync_playwright
+
+    from assistant.casework.rounds import open_round, rounds
+
+    base, root = server
+    admin = Store(root, user="admin")
+    admin.share_case("TEAM-1", "bob")
+    open_round(admin, "TEAM-1", {"level": "high", "rows": {}})
+    reasons = {"alice": "Alice-own-reasons-4417", "bob": "Bob-own-reasons-9083"}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        alice, alice_sees = open_as(browser, base, "alice")
+        bob, bob_sees = open_as(browser, base, "bob")
+        fill_rating(alice, 1, 3, reasons["alice"])  # social worker; HIGH throughout
+        fill_rating(bob, 2, 4, reasons["bob"])  # team manager; SEVERE throughout
+        before = {"alice": alice_sees.text(), "bob": bob_sees.text()}
+        sent = {"alice": len(alice_sees.frames), "bob": len(bob_sees.frames)}
+        alice.keyboard.press("Enter")  # both submit at once
+        bob.keyboard.press("Enter")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(rounds(Store(root), "TEAM-1")[-1].ratings) < 2:
+            alice.wait_for_timeout(200)
+        alice.wait_for_timeout(1500)
+        after = {"alice": alice_sees.text(sent["alice"]), "bob": bob_sees.text(sent["bob"])}
+        bob.screenshot(path=str(ARTIFACTS / "serve-round-bob.png"))
+        browser.close()
+    assert reasons["alice"] in before["alice"] and reasons["bob"] in before["bob"]  # typed
+    assert reasons["bob"] not in before["alice"] and reasons["alice"] not in before["bob"]
+    assert "side by side" not in before["alice"] + before["bob"]
+    (round_,) = [r for r in rounds(Store(root), "TEAM-1") if r.open]
+    kept = {(r.role, r.rater, r.overall, r.reasons) for r in round_.ratings}
+    assert kept == {
+        ("worker", "alice", "high", reasons["alice"]),
+        ("team_manager", "bob", "severe", reasons["bob"]),
+    }
+    second = round_.ratings[1].rater  # shown both side by side: HIGH beside SEVERE
+    assert "side by side" in after[second] and "DIFFERS" in after[second]
+
+
 def test_users_commands_never_show_a_password(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
