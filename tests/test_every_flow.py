@@ -4,8 +4,9 @@ Every flow is answered to its end through the runner, with each question's words
 input and reply built as the app builds them (quick). In the app itself, a set of
 flows that between them hold every kind of question, a child's flow in child
 mode, the check-in and the classify-first compare is answered to its end
-(supervision flows are practitioner screens with the panel, as the others); typing into each kind of input is tested key by key
-elsewhere (test_app, test_factor_flow, test_risk_panel, test_correcting_answers).
+(supervision flows are practitioner screens with the panel, as the others);
+typing into each kind of input is tested key by key elsewhere (test_app,
+test_factor_flow, test_risk_panel, test_correcting_answers).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from assistant.flows.loader import default_library
 from assistant.flows.runner import FlowSession
 from assistant.records.store import Store
 from assistant.text import printable
+from assistant.ui.answer_input import input_for
 from assistant.ui.app import create_app
 from assistant.ui.chat import ChatScreen
-from assistant.ui.inputs import Submitted, input_for
+from assistant.ui.inputs import Submitted
 from assistant.ui.markdown import LinkedMarkdown
 from tests.pilot import start_flow
 

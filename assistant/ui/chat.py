@@ -20,6 +20,7 @@ from assistant.flows.loader import Flow, FlowLibrary
 from assistant.flows.runner import AnswerEvent, FlowSession, RunnerError
 from assistant.flows.steps import AnswerError
 from assistant.records.store import SessionRecord, Store, StoreError
+from assistant.ui.answer_input import HOW_TO_ANSWER, input_for
 from assistant.ui.cards import CardView
 from assistant.ui.chat_cards import CardKeeping
 from assistant.ui.chat_keys import CHAT_BINDINGS, KEYS_LINE, KEYS_LINE_PLAIN
@@ -33,7 +34,7 @@ from assistant.ui.child import (
     worker_notes,
 )
 from assistant.ui.drafts import DraftKeeping
-from assistant.ui.inputs import HOW_TO_ANSWER, Submitted, input_for
+from assistant.ui.inputs import Submitted
 from assistant.ui.log import ConversationLog, TurnMaker
 from assistant.ui.picker import AnswerPicker
 from assistant.ui.risk_panel import RiskPanel, panel_text

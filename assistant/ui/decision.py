@@ -13,8 +13,9 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from assistant.casework.decisions import DecisionError, make_decision
+from assistant.ui.answer_input import input_for
 from assistant.ui.dialog import Dialog
-from assistant.ui.inputs import Submitted, input_for
+from assistant.ui.inputs import Submitted
 from assistant.ui.levels import level_text
 
 

@@ -46,7 +46,7 @@ class HelpScreen(Dialog[None]):
             if tooltip:
                 text.append(f" — {tooltip}", style="dim")
         text.append("\n\nAnswering questions\n", style="bold")
-        from assistant.ui.inputs import HOW_TO_ANSWER  # only when help is shown
+        from assistant.ui.answer_input import HOW_TO_ANSWER  # only when help is shown
 
         for how in self.answering if self.answering is not None else HOW_TO_ANSWER.values():
             text.append(f"\n• {how}")
