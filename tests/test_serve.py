@@ -269,6 +269,32 @@ def _record_many(root: str, who: str, count: int) -> None:
         store.record("TEAM-1", session.id, AnswerEvent("q", f"{who}-{i}"))
 
 
+async def test_on_a_team_server_the_round_form_shows_who_rates_and_as_what(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: the rating is bound to the account, so the round's form shows the
+    signed-in name and the account's role rather than asking (and they cannot be
+    changed); the keys start on the first row."""
+    from textual.widgets import Input, Select
+
+    from assistant.casework.rounds import open_round
+    from assistant.ui.app import create_app
+    from assistant.ui.rounds import RoundScreen
+
+    root = team_database(tmp_path / "db")
+    open_round(Store(root), "TEAM-1", {"level": "high", "rows": {}})
+    store = Store(root, access=users.access_for(root, "alice"))
+    async with create_app(store).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "r")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, RoundScreen)
+        role, rater = screen.query_one("#role", Select), screen.query_one("#rater", Input)
+        assert (role.value, role.disabled) == ("worker", True)
+        assert (rater.value, rater.disabled) == ("alice", True)
+        assert pilot.app.focused is screen.query_one("#row-risk_factors")
+
+
 def test_several_app_processes_write_to_one_case_at_once(tmp_path: Path) -> None:
     """Served, there is no read-only second window: every writer takes the lock, and
     nothing is lost or overwritten."""
@@ -393,6 +419,16 @@ class Screen:
         raw = b"".join(self.frames[since:]).decode("utf-8", errors="replace")
         return ANSI.sub("", raw)
 
+    def wait_for(self, page: object, words: str, since: int = 0, seconds: float = 30) -> int:
+        """Wait until `words` were sent to the tab (after frame `since`); how many
+        frames had come by then. The app's pace, not a fixed pause, sets the next key."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if words in self.text(since):
+                return len(self.frames)
+            page.wait_for_timeout(100)  # type: ignore[attr-defined]
+        raise AssertionError(f"{words!r} never shown; last sent: {self.text(since)[-400:]!r}")
+
 
 def press(page: object, *keys: str, pause: int = 40) -> None:
     for key in keys:
@@ -401,7 +437,7 @@ def press(page: object, *keys: str, pause: int = 40) -> None:
 
 
 def open_as(browser: object, base: str, name: str) -> tuple[object, Screen]:
-    """A new browser context signed in as `name`, its app on screen."""
+    """A new browser context signed in as `name`, its app's home screen on screen."""
     context = browser.new_context(viewport={"width": 1200, "height": 800})  # type: ignore[attr-defined]
     page = context.new_page()
     screen = Screen(page)
@@ -410,21 +446,24 @@ def open_as(browser: object, base: str, name: str) -> tuple[object, Screen]:
     page.fill("#password", PASSWORDS[name])
     page.click("button[type=submit]")
     page.wait_for_selector("body.-first-byte", timeout=20_000)
-    page.wait_for_timeout(1500)
+    screen.wait_for(page, "TEAM-1")  # the case list is painted
     page.click("#terminal")
     return page, screen
 
 
-def fill_rating(page: object, role_position: int, level_position: int, reasons: str) -> None:
+def fill_rating(page: object, screen: Screen, level_position: int, reasons: str) -> None:
     """The case (first in the list), its round (r), then the rater's form by keyboard:
-    the role, a name, a level for each row and overall, the reasons; focus ends on Submit."""
-    press(page, "Enter", "r", pause=600)
-    press(page, "Enter", *["ArrowDown"] * role_position, "Enter", "Tab")
-    page.keyboard.type("me", delay=30)  # type: ignore[attr-defined]
-    press(page, "Tab")
+    a level for each row and overall, the reasons; focus ends on Submit."""
+    mark = len(screen.frames)
+    press(page, "Enter")
+    mark = screen.wait_for(page, "Classify together", mark)  # the case screen's keys
+    press(page, "r")
+    screen.wait_for(page, "Rate on your own", mark)  # the role and name are the account's
     for _ in range(5):  # four rows and the overall level
-        press(page, "Enter", *["ArrowDown"] * level_position, "Enter", "Tab")
+        press(page, "Enter", *["ArrowDown"] * level_position)
+        press(page, "Enter", "Tab", pause=250)  # the list closes, then the next row
     page.keyboard.type(reasons, delay=20)  # type: ignore[attr-defined]
+    screen.wait_for(page, reasons[-11:], mark)  # every key before it has been taken
     press(page, "Tab")
 
 
@@ -448,26 +487,26 @@ def test_two_people_rate_one_round_blind_at_the_same_time_in_the_browser(
     admin = Store(root, user="admin")
     admin.share_case("TEAM-1", "bob")
     open_round(admin, "TEAM-1", {"level": "high", "rows": {}})
-    reasons = {"alice": "Alice-own-reasons-4417", "bob": "Bob-own-reasons-9083"}
+    # each ends in letters no id, date or level holds; the tail is what a test can find,
+    # since the terminal is sent a line being typed in pieces
+    reasons = {"alice": "Alice-own-reasons-QXZ", "bob": "Bob-own-reasons-KWY"}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         alice, alice_sees = open_as(browser, base, "alice")
         bob, bob_sees = open_as(browser, base, "bob")
-        fill_rating(alice, 1, 3, reasons["alice"])  # social worker; HIGH throughout
-        fill_rating(bob, 2, 4, reasons["bob"])  # team manager; SEVERE throughout
+        fill_rating(alice, alice_sees, 3, reasons["alice"])  # social worker; HIGH throughout
+        fill_rating(bob, bob_sees, 4, reasons["bob"])  # team manager; SEVERE throughout
         before = {"alice": alice_sees.text(), "bob": bob_sees.text()}
         sent = {"alice": len(alice_sees.frames), "bob": len(bob_sees.frames)}
         alice.keyboard.press("Enter")  # both submit at once
         bob.keyboard.press("Enter")
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and len(rounds(Store(root), "TEAM-1")[-1].ratings) < 2:
-            alice.wait_for_timeout(200)
-        alice.wait_for_timeout(1500)
+        alice_sees.wait_for(alice, "side by side", sent["alice"])
+        bob_sees.wait_for(bob, "side by side", sent["bob"])
         after = {"alice": alice_sees.text(sent["alice"]), "bob": bob_sees.text(sent["bob"])}
         bob.screenshot(path=str(ARTIFACTS / "serve-round-bob.png"))
         browser.close()
-    assert reasons["alice"] in before["alice"] and reasons["bob"] in before["bob"]  # typed
-    assert reasons["bob"] not in before["alice"] and reasons["alice"] not in before["bob"]
+    assert "QXZ" in before["alice"] and "KWY" in before["bob"]  # each typed their own
+    assert "KWY" not in before["alice"] and "QXZ" not in before["bob"]
     assert "side by side" not in before["alice"] + before["bob"]
     (round_,) = [r for r in rounds(Store(root), "TEAM-1") if r.open]
     kept = {(r.role, r.rater, r.overall, r.reasons) for r in round_.ratings}

@@ -27,6 +27,7 @@ from assistant.casework.rounds import (
     SHORT_ROWS,
     RoundError,
     agree_round,
+    bound_role,
     conferring_text,
     make_rating,
     open_round,
@@ -82,6 +83,8 @@ class RoundScreen(Dialog[None]):
                 "shows until yours is in. Esc closes.",
                 markup=False,
             )
+            # on a team server the account says who rates, and as what: shown, not asked
+            bound = bound_role(self.store) or None
             with Horizontal(classes="row"):
                 yield Label("You are")
                 yield Select(
@@ -89,10 +92,18 @@ class RoundScreen(Dialog[None]):
                     id="role",
                     prompt="Choose your role",
                     compact=True,
+                    value=bound or Select.NULL,
+                    disabled=bound is not None,
                 )
             with Horizontal(classes="row"):
                 yield Label("Your name or initials")
-                yield Input(id="rater", max_length=60, compact=True)
+                yield Input(
+                    self.store.user if bound else "",
+                    id="rater",
+                    max_length=60,
+                    compact=True,
+                    disabled=bound is not None,
+                )
             for name, label in ROWS.items():
                 with Horizontal(classes="row"):
                     yield Label(SHORT_ROWS.get(name, label))
@@ -125,10 +136,13 @@ class RoundScreen(Dialog[None]):
         self._focus_first()
 
     def _focus_first(self) -> None:
-        """Keyboard first: the open button, or the rater's role."""
-        found = self.query("#open") or self.query("#role")
-        if found:
-            found.first().focus()
+        """Keyboard first: the open button, or the rater's role (on a team server, where
+        the role is the account's, the first row)."""
+        found = self.query("#open") or self.query("#role:enabled") or self.query(".row Select")
+        for widget in found:
+            if widget.focusable:
+                widget.focus()
+                return
 
     def _status(self) -> None:
         round_ = self.current()
@@ -193,9 +207,13 @@ class RoundScreen(Dialog[None]):
         self.notify("Your rating is kept.", markup=False)
 
     def _clear_form(self) -> None:
-        for select in ("#role", "#overall", *(f"#row-{name}" for name in ROWS)):
+        """Empty the levels and reasons (and, on one shared machine, who rated)."""
+        shared = bound_role(self.store) is None
+        for select in ("#overall", *(f"#row-{name}" for name in ROWS)):
             self.query_one(select, Select).clear()
-        self.query_one("#rater", Input).value = ""
+        if shared:
+            self.query_one("#role", Select).clear()
+            self.query_one("#rater", Input).value = ""
         self.query_one("#reasons", TextArea).clear()
 
     @on(Select.Changed, "#role")
