@@ -50,7 +50,9 @@ def test_only_reunify_files_are_made_private(tmp_path: Path) -> None:
     stranger.chmod(0o644)
     mine = root / "cases" / "C-1.json"
     mine.chmod(0o644)
-    warnings = Store(root).warnings
+    opened = Store(root)  # a case's files are looked at when the case is first used
+    opened.sessions("C-1")
+    warnings = opened.warnings
     assert stat.S_IMODE(stranger.stat().st_mode) == 0o644
     assert stat.S_IMODE(mine.stat().st_mode) == 0o600
     assert [w for w in warnings if "C-1.json" in w] and not [w for w in warnings if "readme" in w]

@@ -55,6 +55,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     report = check_database(store.root, store.codec)
+    for tightened in report.tightened:  # every file looked at here, not only the top ones
+        print(f"reunify: warning: {printable(tightened)}", file=sys.stderr)
     for problem in report.problems:
         print(printable(problem))
     if report.problems:

@@ -28,6 +28,8 @@ import errno
 import hashlib
 import json
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -157,24 +159,47 @@ class LogCache:
 
     A log is only appended to, or replaced whole (restore, migration, encryption:
     a new file, so a new inode); a log that shrank or was replaced is read again.
+    A file made anew where one was removed can take the same inode, so the last
+    bytes already read are read again and compared before reading on from them.
+
+    Only the `keep` logs read last are kept (a due run reads every case once; the
+    case in use stays): memory is bounded by a few cases, not by the caseload.
+    Safe to share between threads.
     """
 
-    def __init__(self) -> None:
-        self._seen: dict[Path, tuple[int, int, list[dict[str, Any]]]] = {}
+    #: bytes read again, before the new ones, to tell a grown log from a new one
+    OVERLAP = 64
+
+    def __init__(self, keep: int = 8) -> None:
+        self.keep = keep
+        self._seen: OrderedDict[Path, tuple[int, int, bytes, list[dict[str, Any]]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
     def read(self, path: Path, codec: Codec = PLAIN) -> list[dict[str, Any]]:
+        with self._lock:
+            return self._read(path, codec)
+
+    def _read(self, path: Path, codec: Codec) -> list[dict[str, Any]]:
         try:
             info = path.stat()
         except FileNotFoundError:
             self._seen.pop(path, None)
             return []
-        inode, size, rows = self._seen.get(path, (-1, 0, []))
+        inode, size, tail, rows = self._seen.pop(path, (-1, 0, b"", []))
         if inode != info.st_ino or info.st_size < size:
-            inode, size, rows = info.st_ino, 0, []
+            inode, size, tail, rows = info.st_ino, 0, b"", []
         if info.st_size > size:
             with path.open("rb") as handle:
-                handle.seek(size)
-                data = _readable(path, handle.read(info.st_size - size), codec)
+                handle.seek(size - len(tail))
+                data = handle.read(info.st_size - size + len(tail))
+                if not data.startswith(tail):  # not the log read before: read it all
+                    size, tail, rows = 0, b"", []
+                    handle.seek(0)
+                    data = handle.read(info.st_size)
+            data = _readable(path, data[len(tail) :], codec)
             first = len(rows) + 1
             rows = rows + [
                 decode_row(path, n, line, codec)
@@ -185,13 +210,20 @@ class LogCache:
             # disk: the next append writes that newline back, and until then the log
             # reads as shrunk and is read again
             size += len(data)
-            self._seen[path] = (inode, size, rows)
+            tail = (tail + data)[-self.OVERLAP :]
+        self._seen[path] = (inode, size, tail, rows)
+        while len(self._seen) > self.keep:
+            self._seen.popitem(last=False)
         return list(rows)
 
+    def forget(self, path: Path) -> None:
+        with self._lock:
+            self._seen.pop(path, None)
 
-def _read_all(fd: int, size: int) -> bytes:
-    """The first `size` bytes of an open file (portable: Windows has no os.pread)."""
-    os.lseek(fd, 0, os.SEEK_SET)
+
+def _read_at(fd: int, start: int, size: int) -> bytes:
+    """`size` bytes of an open file from `start` (portable: Windows has no os.pread)."""
+    os.lseek(fd, start, os.SEEK_SET)
     chunks: list[bytes] = []
     while size > 0:
         chunk = os.read(fd, size)
@@ -200,6 +232,48 @@ def _read_all(fd: int, size: int) -> bytes:
         chunks.append(chunk)
         size -= len(chunk)
     return b"".join(chunks)
+
+
+#: how much of a log's end a save reads first (a line is a few hundred bytes)
+TAIL = 4096
+
+
+def _end(fd: int, size: int) -> tuple[int, bytes]:
+    """Where the log's last whole line begins, and the bytes from there to the end
+    (with whatever follows it: an append cut short, or a line that lost its newline).
+
+    Read from the end in growing pieces, so a save reads a few kilobytes whatever
+    the length of the log; the bytes returned begin at a line's start (or the file's),
+    so they read as the whole file would from there."""
+    want = TAIL
+    while True:
+        start = max(0, size - want)
+        data = _read_at(fd, start, size - start)
+        if start == 0:
+            return 0, data
+        last = data.rfind(b"\n")
+        before = data.rfind(b"\n", 0, last) if last > 0 else -1
+        if before >= 0:
+            return start + before + 1, data[before + 1 :]
+        want *= 4
+
+
+def _last_row(path: Path, fd: int, size: int, codec: Codec) -> tuple[int, bytes, bytes, Any]:
+    """(offset, bytes from it to the end, what of them holds whole answers, the last
+    answer or None). A last line that cannot be read is named by its line number,
+    which takes reading the whole log (only then)."""
+    offset, data = _end(fd, size)
+    kept = _readable(path, data, codec)
+    lines = kept.splitlines()
+    try:
+        last = decode_row(path, len(lines), lines[-1], codec) if lines else None
+    except DamagedFileError:
+        if offset == 0:
+            raise
+        whole = _readable(path, _read_at(fd, 0, size), codec).splitlines()
+        decode_row(path, len(whole), whole[-1], codec)  # raises, naming the line
+        raise
+    return offset, data, kept, last
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -214,23 +288,23 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def append(path: Path, row: dict[str, Any], codec: Codec = PLAIN) -> int:
     """Add one answer and sync it; its `seq` (one more than the last) is returned
-    only once the whole line is on disk. The caller holds the database's lock."""
+    only once the whole line is on disk. The caller holds the database's lock.
+
+    Only the end of the log is read (its last line holds the number and the link
+    the new answer follows), so a save costs the same whatever the case's length."""
     created = not path.exists()
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
     try:
         size = os.fstat(fd).st_size
-        data = _read_all(fd, size) if size else b""
-        kept = _readable(path, data, codec)
-        lines = kept.splitlines()
-        last = decode_row(path, len(lines), lines[-1], codec) if lines else None
+        offset, data, kept, last = _last_row(path, fd, size, codec) if size else (0, b"", b"", None)
         seq = (last["seq"] if last else 0) + 1
         prev = digest(last) if last is not None else genesis(ref_of(path))
         line = encode_row({**row, "seq": seq, "prev": prev}, codec, path.name)
         if kept.startswith(data):  # a lost newline is written back; a cut write is cut off
-            start = len(data)
+            start = offset + len(data)
             line = kept[len(data) :] + line
         else:
-            start = len(kept)
+            start = offset + len(kept)
         try:
             if start != size:
                 os.ftruncate(fd, start)

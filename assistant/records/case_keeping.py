@@ -1,11 +1,13 @@
 """What a case keeps besides its answers: drafts, decisions and classification rounds.
 
 A part of `Store` (mixed in): each lives in the case's own file and is written
-under the database's lock through the store's TinyDB helpers.
+under the database's lock through the store's TinyDB helpers. The store keeps a
+case's document while its file is unchanged, so what is handed out here is a copy.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -67,9 +69,8 @@ class CaseKeeping:
 
     def round_rows(self, ref: str) -> list[dict[str, Any]]:
         document = self._read(self.case_path(ref)) or {}
-        return [
-            row for _, row in sorted(document.get("rounds", {}).items(), key=lambda kv: int(kv[0]))
-        ]
+        rows = sorted(document.get("rounds", {}).items(), key=lambda kv: int(kv[0]))
+        return [copy.deepcopy(row) for _, row in rows]
 
     def change_round(
         self, ref: str, round_id: str, change: Callable[[dict[str, Any]], dict[str, Any]]
@@ -89,4 +90,4 @@ class CaseKeeping:
         """The case's recorded decisions, oldest first."""
         document = self._read(self.case_path(ref)) or {}
         rows = sorted(document.get("decisions", {}).items(), key=lambda kv: int(kv[0]))
-        return [row for _, row in rows]
+        return [copy.deepcopy(row) for _, row in rows]

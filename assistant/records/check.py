@@ -7,7 +7,9 @@ What it finds, each as one line naming the file (and the line of a log):
   repeated or moved, or a log copied from another case), at its first bad line;
 - a case in the index without its file, or a case file the index does not know;
 - a backup that cannot be restored, or whose logs break their chain.
-Nothing is changed.
+Nothing is changed, but for files others could read: every one of Reunify's
+files is looked at (opening the database looks only at the folder's own files,
+and at a case's when it is used) and made private, each named in `tightened`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 
 from assistant.records.answer_log import SUFFIX, chain_problem, log_path, read_log, rows_of
 from assistant.records.backups import BackupError, backups, load_backup
+from assistant.records.index import JOURNAL_REF, journal_path, read_index
+from assistant.records.permissions import tighten_permissions
 from assistant.records.storage import PLAIN, Codec, DamagedFileError, read_document
 from assistant.records.store import check_case_ref
 
@@ -29,6 +33,8 @@ class Report:
     cases: int = 0
     backups: int = 0
     problems: list[str] = field(default_factory=list)
+    #: files others could read, made private by the check (one line each)
+    tightened: list[str] = field(default_factory=list)
 
 
 def _case_refs(document: dict[str, Any] | None) -> list[str]:
@@ -54,14 +60,16 @@ def _check_log(path: Path, ref: str, codec: Codec) -> str | None:
 
 
 def check_database(root: Path, codec: Codec = PLAIN) -> Report:
-    """Read and verify everything; nothing is written."""
-    report = Report()
-    index = root / "index.json"
+    """Read and verify everything; nothing is written (loose modes are tightened)."""
+    report = Report(tightened=tighten_permissions(root, full=True))
     try:
-        refs = _case_refs(read_document(index, codec))
+        refs = _case_refs(read_index(root, codec))  # the index's journal included
     except DamagedFileError as exc:
         report.problems.append(str(exc))
         refs = []
+    journal = _check_log(journal_path(root), JOURNAL_REF, codec)
+    if journal and journal not in report.problems:
+        report.problems.append(journal)
     cases = root / "cases"
     on_disk = {p.stem for p in cases.glob("*.json")} if cases.is_dir() else set()
     for ref in refs:

@@ -137,6 +137,7 @@ def finish_encryption(root: Path, codec: SealedCodec) -> None:
     sealed as it is (its bytes, unread), so no plain text is left behind."""
     from assistant.records.answer_log import SUFFIX, read_log, write_log
     from assistant.records.backups import backups, database_files
+    from assistant.records.permissions import drop_caches
 
     for path in [*database_files(root), *backups(root), *damaged_copies(root)]:
         if path.name.endswith(SUFFIX):
@@ -150,6 +151,7 @@ def finish_encryption(root: Path, codec: SealedCodec) -> None:
             continue
         name = "backup" if path.parent.name == "backups" else path.name
         write_atomic(path, codec.encode(raw, name))
+    drop_caches(root)  # kept in plain text before: worked out again, sealed
     stored = json.loads(key_path(root).read_bytes())
     write_atomic(key_path(root), dumps({"key": stored["key"], "state": "sealed"}))
     codec.converting = False

@@ -137,3 +137,10 @@ def audit_rows(
             )
             last[answer.event.step] = answer
     return sorted(rows, key=lambda r: r.seq)
+
+
+#: Said when a second window (read-only) is asked to change something.
+READ_ONLY = (
+    "read-only: another Reunify window has this database open; "
+    "close it to make changes here (nothing was changed)"
+)

@@ -14,6 +14,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -127,6 +130,85 @@ def read_document(path: Path, codec: Codec = PLAIN) -> dict[str, Any] | None:
     return parse_document(path, raw, codec)
 
 
+#: What tells one version of a file from another without reading it: a file Reunify
+#: replaces is a new file (a new inode); one changed in place changes size or times.
+StatKey = tuple[int, int, int, int]
+
+
+def stat_key(info: os.stat_result) -> StatKey:
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def read_keyed(path: Path, codec: Codec = PLAIN) -> tuple[StatKey, dict[str, Any]] | None:
+    """The document at `path` with the key of the very file read (its stat taken
+    on the open file, so a file replaced meanwhile is never kept under the wrong
+    key); None if there is no file; `DamagedFileError` if unreadable."""
+    try:
+        with path.open("rb") as handle:
+            key = stat_key(os.fstat(handle.fileno()))
+            raw = handle.read()
+    except FileNotFoundError:
+        return None
+    return key, parse_document(path, raw, codec)
+
+
+Check = Callable[[Path, dict[str, Any]], None]
+
+
+class DocumentCache:
+    """Documents already read and checked, by path, while their file is unchanged.
+
+    One `os.stat` tells whether a file is the one read before (`stat_key`); if it
+    is, its parsed document is given again, else the file is read, parsed and
+    checked anew (another process may have written it). Only the `keep` files
+    used last are kept. A damaged file is never kept: it is refused each time.
+
+    The documents given are shared: read them, never change them (a write reads
+    the file afresh under the lock and `put`s what it wrote). Safe to share
+    between threads.
+    """
+
+    def __init__(self, keep: int = 16) -> None:
+        self.keep = keep
+        self._docs: OrderedDict[Path, tuple[StatKey, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def read(
+        self, path: Path, codec: Codec = PLAIN, check: Check | None = None
+    ) -> dict[str, Any] | None:
+        try:
+            key = stat_key(path.stat())
+        except FileNotFoundError:
+            self.forget(path)
+            return None
+        with self._lock:
+            seen = self._docs.get(path)
+            if seen is not None and seen[0] == key:
+                self._docs.move_to_end(path)
+                return seen[1]
+        found = read_keyed(path, codec)
+        if found is None:
+            return None
+        if check is not None:
+            check(path, found[1])
+        self.put(path, *found)
+        return found[1]
+
+    def put(self, path: Path, key: StatKey, document: dict[str, Any]) -> None:
+        with self._lock:
+            self._docs[path] = (key, document)
+            self._docs.move_to_end(path)
+            while len(self._docs) > self.keep:
+                self._docs.popitem(last=False)
+
+    def forget(self, path: Path) -> None:
+        with self._lock:
+            self._docs.pop(path, None)
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage: read the whole file once, write it back atomically.
 
@@ -141,6 +223,8 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self.codec = codec
         self._document = document
+        #: the document as last written, with the written file's key (None: not written)
+        self.written: tuple[StatKey, dict[str, Any]] | None = None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if self._document is None:
@@ -150,6 +234,7 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         write_atomic(self.path, self.codec.encode(dumps(data), self.path.name))
         self._document = data
+        self.written = (stat_key(self.path.stat()), data)
 
     def close(self) -> None:
         pass
