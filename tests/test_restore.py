@@ -161,14 +161,16 @@ def test_a_deleted_index_is_rebuilt_from_the_case_files(db: Path) -> None:
 def test_a_backup_that_cannot_be_read_back_is_an_error(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant.records import backups as backup_module
+    from assistant.records import backup_format
 
-    real = backup_module.write_atomic
+    real = backup_format.Writer.finish
 
-    def torn(path: Path, data: bytes) -> None:
-        real(path, data[: len(data) // 2])
+    def torn(writer: backup_format.Writer) -> None:  # the file is written, then half lost
+        real(writer)
+        data = writer.path.read_bytes()
+        writer.path.write_bytes(data[: len(data) // 2])
 
-    monkeypatch.setattr(backup_module, "write_atomic", torn)
+    monkeypatch.setattr(backup_format.Writer, "finish", torn)
     with pytest.raises(StoreError, match="backup failed: the backup could not be read back"):
         Store(db).backup()
     assert backups(db) == []

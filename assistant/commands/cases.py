@@ -196,6 +196,6 @@ def _run_app(store: Store, select: str | None) -> int:
     from assistant.ui.app import create_app
 
     store.claim_for_app()  # a second window on the same database is read-only
-    store.automatic_backup()
-    create_app(store, select=select, lazy=True).run()
+    # the automatic backup is made by the app once its first screen is painted
+    create_app(store, select=select, lazy=True, backup=True).run()
     return 0

@@ -26,8 +26,7 @@ def main() -> int:
     except (KeyError, UserError, StoreError) as exc:
         print(f"reunify: cannot start: {exc}", file=sys.stderr)
         return 1
-    store.automatic_backup()
-    app = create_app(store, lazy=True)
+    app = create_app(store, lazy=True, backup=True)  # backed up after the first paint
     app.served_as = access.person  # type: ignore[attr-defined]
     app.run()
     return 0

@@ -1,10 +1,20 @@
 """Backups of the whole database: automatic (rotating, by age) and on request.
 
 A backup is one file in `<database>/backups/`, 0600, holding every document of
-the database (the index and each case) with the schema version; it is sealed
-like the rest when the database is encrypted. Each backup is read back and
-checked as soon as it is written: one that could not be restored is an error,
-never a success.
+the database (the index, with the cases of its journal folded in, and each
+case's file and answer log; never `cache/`),
+sealed like the rest when the database is encrypted. It is written one case at a
+time into a temporary file beside it (see `assistant.records.backup_format`), so
+its memory does not grow with the caseload; the file is synced, read back and
+checked whole, and only then renamed into place: a backup cut short (a kill, a
+full disk) is never taken for one, and the next backup removes what it left.
+
+The database's write lock is held only for as long as one case is read (and for
+the rename), when the caller passes `lock`, so a long backup does not hold up
+the people writing; each case is copied whole and consistent. A case purged, or
+a database restored, migrated or encrypted while a backup was being written,
+makes the backup start again, so it never holds what was purged nor mixes two
+states of the database. One backup is written at a time (`backups/.lock`).
 
 Backups are numbered (`000012-20261201-093000-manual.json`): the number, kept in
 the names in the database's own folder, orders them, never the file times or
@@ -16,25 +26,40 @@ rotated away. Restoring is in `assistant.records.restore`.
 
 from __future__ import annotations
 
-import json
+import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from assistant.records.answer_log import SUFFIX, as_document, read_log, rows_of, write_log
+from assistant.records.backup_format import (
+    FORMAT,
+    TEMP_PREFIX,
+    Backup,
+    BackupError,
+    Writer,
+    load_backup,
+    read_through,
+    remove_case,
+)
+from assistant.records.index import read_index
 from assistant.records.migrations import Documents, schema_version
 from assistant.records.storage import (
     PLAIN,
     Codec,
-    DamagedFileError,
     dumps,
+    fsync_dir,
     parse_document,
     write_atomic,
 )
 
-FORMAT = "reunify-backup"
+__all__ = ["FORMAT", "Backup", "BackupError", "BackupStopped", "load_backup", "remove_case"]
+
 #: automatic backups kept (the oldest go first)
 KEEP_AUTOMATIC = 5
 #: backups made on request kept by default (`reunify backup --keep N`)
@@ -44,18 +69,19 @@ ROTATING = {"auto": KEEP_AUTOMATIC, "manual": KEEP_MANUAL}
 NAME = re.compile(r"(\d{6})-(\d{8}-\d{6})-([a-z0-9-]+?)(?:-\d+)?\.json")
 #: an automatic backup is made when the newest backup is older than this
 AUTOMATIC_EVERY = timedelta(hours=24)
+#: times a backup starts again when the database changed under it (see the module)
+ATTEMPTS = 3
+
+#: the database's write lock, taken for each short read (`Store._lock(True)`)
+Lock = Callable[[], AbstractContextManager[Any]]
 
 
-class BackupError(Exception):
-    """A backup that cannot be made or used; the message says why."""
+class BackupStopped(BackupError):
+    """A backup stopped part way (`cancelled`): nothing was kept."""
 
 
-@dataclass(frozen=True)
-class Backup:
-    path: Path
-    created_at: str
-    reason: str
-    cases: int
+class _Changed(Exception):
+    """The database changed under a backup in a way it cannot carry: start again."""
 
 
 def backup_dir(root: Path) -> Path:
@@ -69,9 +95,26 @@ def database_files(root: Path) -> list[Path]:
     return files + sorted([*cases.glob("*.json"), *cases.glob(f"*{SUFFIX}")])
 
 
+def database_version(root: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """The size, time and identity of the index and of every case file and log: it
+    changes whenever anything in the database is written (an answer, a session, a
+    new or archived case, a restore). Only looked at, never read: cheap enough to
+    ask before work that depends on the whole database (what is due)."""
+    found = []
+    for path in (root / "index.json", *(root / "cases").glob("*")):
+        if path.name.endswith(".json") or path.name.endswith(SUFFIX):
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                continue  # removed while we looked
+            name = path.relative_to(root).as_posix()
+            found.append((name, info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(sorted(found))
+
+
 def read_all(root: Path, codec: Codec = PLAIN) -> Documents:
     """Every document (an answer log as one too), by name relative to the database;
-    `DamagedFileError` if any is damaged."""
+    `DamagedFileError` if any is damaged (for migrations: all at once)."""
     documents: Documents = {}
     for path in database_files(root):
         name = path.relative_to(root).as_posix()
@@ -110,40 +153,186 @@ def made_at(path: Path) -> datetime | None:
     return datetime.strptime(match.group(2), "%Y%m%d-%H%M%S") if match else None
 
 
+# -- writing -------------------------------------------------------------------
+def _cases(root: Path) -> dict[str, list[Path]]:
+    """Each case's files (its file, its log), by reference; listed, not read. Not the
+    index's journal (`.index.answers.jsonl`: no reference starts with a dot)."""
+    found: dict[str, list[Path]] = {}
+    for path in database_files(root):
+        ref = path.name.removesuffix(SUFFIX).removesuffix(".json")
+        if path.parent.name == "cases" and not ref.startswith("."):
+            found.setdefault(ref, []).append(path)
+    return found
+
+
+def _read_case(root: Path, paths: list[Path], codec: Codec) -> list[tuple[str, dict[str, Any]]]:
+    """One case's documents, read whole ([] when the case is gone); `DamagedFileError`."""
+    documents = []
+    for path in paths:
+        name = path.relative_to(root).as_posix()
+        try:
+            if name.endswith(SUFFIX):
+                if path.exists():
+                    documents.append((name, as_document(read_log(path, codec))))
+            else:
+                documents.append((name, parse_document(path, path.read_bytes(), codec)))
+        except FileNotFoundError:
+            continue
+    return documents
+
+
+def _encrypted(root: Path) -> bool:
+    return (root / "key.json").exists()  # `keys.is_encrypted` (keys imports this module)
+
+
+def _index(root: Path, codec: Codec) -> dict[str, Any]:
+    """The index with the cases of its journal folded in: a backup's index lists
+    every case by itself (the journal is not carried)."""
+    document = read_index(root, codec)
+    if document is None:
+        raise BackupError(f"{root} has no index of cases (index.json) to back up")
+    return document
+
+
+def _write(
+    root: Path, codec: Codec, reason: str, when: datetime, hold: Lock, cancelled: Callable[[], bool]
+) -> Writer:
+    """Every case, one at a time, then the index, into a temporary file synced whole.
+    Files in `cases/` that are no case's (a leading dot: the index's journal of cases
+    made since `index.json` was written whole) are not carried: the index is read
+    last, with its journal folded in, under one hold of the lock."""
+    writer = Writer(backup_dir(root), codec, when.isoformat(), reason)
+    try:
+        with hold():
+            version = schema_version(_index(root, codec))
+        copied: set[str] = set()
+        for ref, paths in _cases(root).items():
+            if cancelled():
+                raise BackupStopped("the backup was stopped before it was finished; none was kept")
+            with hold():
+                documents = _read_case(root, paths, codec)
+            for name, document in documents:
+                writer.add(name, document)
+            if documents:
+                copied.add(ref)
+        with hold():
+            index = _index(root, codec)
+            now = _cases(root)
+            if schema_version(index) != version or copied - set(now):
+                raise _Changed
+            for ref in sorted(set(now) - copied):  # cases made meanwhile
+                for name, document in _read_case(root, now[ref], codec):
+                    writer.add(name, document)
+            writer.add("index.json", index)
+        writer.finish()
+    except BaseException:
+        writer.discard()
+        raise
+    return writer
+
+
+def _check_written(writer: Writer, codec: Codec) -> None:
+    """Read the written file back whole; a backup that cannot be read is removed."""
+    try:
+        _, names = read_through(writer.path, codec)
+        if sorted(names) != sorted(writer.names):
+            raise BackupError(f"{writer.path} holds other files than were backed up")
+    except BackupError as exc:
+        writer.discard()
+        raise BackupError(f"the backup could not be read back, so it was removed: {exc}") from None
+
+
+def _publish(root: Path, writer: Writer, codec: Codec, reason: str, when: datetime) -> Path:
+    """Rename the checked file into place under its number (the caller holds the lock)."""
+    if (codec is PLAIN) == _encrypted(root):
+        raise _Changed  # encrypted (or a key added) while this was written
+    names = [n.removeprefix("cases/") for n in writer.names if n.startswith("cases/")]
+    refs = {n.removesuffix(SUFFIX).removesuffix(".json") for n in names}
+    if refs - set(_cases(root)):
+        raise _Changed  # a case was purged (or restored away) meanwhile
+    folder = backup_dir(root)
+    number = max((number_of(p) for p in backups(root)), default=0) + 1
+    path = folder / f"{number:06d}-{when.strftime('%Y%m%d-%H%M%S')}-{reason}.json"
+    os.replace(writer.path, path)
+    fsync_dir(folder)
+    return path
+
+
+@contextmanager
+def _one_at_a_time(root: Path, wait: bool) -> Iterator[bool]:
+    """The backups' own lock: True while this is the only backup being made (then
+    what backups cut short left behind is removed). Without `wait`, False at once
+    when another backup is being made."""
+    folder = backup_dir(root)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    lock = FileLock(folder / ".lock", timeout=-1 if wait else 0, mode=0o600, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        yield False
+        return
+    try:
+        for left in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+            left.unlink(missing_ok=True)
+        yield True
+    finally:
+        lock.release()
+
+
+def _make(
+    root: Path,
+    codec: Codec,
+    reason: str,
+    when: datetime,
+    keep: int | None,
+    lock: Lock | None,
+    cancelled: Callable[[], bool] | None,
+) -> Path:
+    hold: Lock = lock or nullcontext
+    stop = cancelled or (lambda: False)
+    for _ in range(ATTEMPTS):
+        try:
+            writer = _write(root, codec, reason, when, hold, stop)
+            _check_written(writer, codec)
+            try:
+                with hold():
+                    path = _publish(root, writer, codec, reason, when)
+                    rotate(root, reason, keep, protect=path)
+                return path
+            except BaseException:
+                writer.discard()
+                raise
+        except _Changed:
+            continue
+        except OSError as exc:  # a full disk, a file that cannot be read
+            raise BackupError(f"the backup could not be written: {exc.strerror or exc}") from None
+    raise BackupError(
+        "the database changed in ways a backup cannot carry while it was being made "
+        "(cases purged or restored, or the database encrypted); try again"
+    )
+
+
 def make_backup(
     root: Path,
     codec: Codec,
     reason: str,
     stamp: datetime | None = None,
     keep: int | None = None,
+    lock: Lock | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Path:
     """Write a backup of the database now, read it back, then rotate old ones of the
     same kind (`keep`: how many; default by kind). `DamagedFileError` if a file is
-    damaged; `BackupError` if the backup just written cannot be read back."""
+    damaged; `BackupError` if the backup cannot be written or read back.
+
+    `lock`: the database's write lock, taken for each case read; without it the
+    caller holds that lock throughout (a restore, a migration). `cancelled`: asked
+    between cases; True stops the backup (`BackupStopped`), keeping nothing."""
     when = (stamp or datetime.now().astimezone()).replace(microsecond=0)
-    documents = read_all(root, codec)
-    bundle = {
-        "format": FORMAT,
-        "version": 1,
-        "created_at": when.isoformat(),
-        "reason": reason,
-        "schema_version": schema_version(documents.get("index.json")),
-        "files": documents,
-    }
-    folder = backup_dir(root)
-    folder.mkdir(mode=0o700, exist_ok=True)
-    number = max((number_of(p) for p in backups(root)), default=0) + 1
-    path = folder / f"{number:06d}-{when.strftime('%Y%m%d-%H%M%S')}-{reason}.json"
-    write_atomic(path, codec.encode(dumps(bundle), "backup"))
-    try:
-        _, written = load_backup(path, codec)
-        if sorted(written) != sorted(documents):
-            raise BackupError(f"{path} holds other files than were backed up")
-    except BackupError as exc:
-        path.unlink(missing_ok=True)
-        raise BackupError(f"the backup could not be read back, so it was removed: {exc}") from None
-    rotate(root, reason, keep, protect=path)
-    return path
+    # Without `lock` the caller holds the write lock: waiting here for a backup that
+    # waits for that lock would never end, so go ahead beside it (names are unique).
+    with _one_at_a_time(root, wait=lock is not None):
+        return _make(root, codec, reason, when, keep, lock, cancelled)
 
 
 def rotate(root: Path, reason: str, keep: int | None = None, protect: Path | None = None) -> None:
@@ -156,47 +345,7 @@ def rotate(root: Path, reason: str, keep: int | None = None, protect: Path | Non
         old.unlink(missing_ok=True)
 
 
-def load_backup(path: Path, codec: Codec = PLAIN) -> tuple[Backup, Documents]:
-    """A backup checked whole: every document must be a good TinyDB document."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BackupError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        bundle = json.loads(codec.decode(raw, "backup"))
-    except ValueError as exc:
-        raise BackupError(f"{path} is not a Reunify backup ({exc})") from None
-    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
-        raise BackupError(f"{path} is not a Reunify backup")
-    files = bundle.get("files")
-    if not isinstance(files, dict) or "index.json" not in files:
-        raise BackupError(f"{path} is damaged: it has no index of cases")
-    documents: Documents = {}
-    for name, document in files.items():
-        if not _safe_name(name):
-            raise BackupError(f"{path} is damaged: it names an unexpected file {name!r}")
-        try:
-            documents[name] = parse_document(Path(name), dumps(document))
-        except (DamagedFileError, TypeError, ValueError) as exc:
-            raise BackupError(f"{path} is damaged: {exc}") from None
-    info = Backup(
-        path, str(bundle.get("created_at", "")), str(bundle.get("reason", "")), len(files) - 1
-    )
-    return info, documents
-
-
-def _safe_name(name: Any) -> bool:
-    if name == "index.json":
-        return True
-    return (
-        isinstance(name, str)
-        and name.startswith("cases/")
-        and (name.endswith(".json") or name.endswith(SUFFIX))
-        and "/" not in name[len("cases/") :]
-        and ".." not in name
-    )
-
-
+# -- reading -------------------------------------------------------------------
 def backups(root: Path) -> list[Path]:
     """Backup files, newest first (by number, then name)."""
     folder = backup_dir(root)
@@ -210,46 +359,55 @@ def holding(root: Path, ref: str, codec: Codec = PLAIN) -> list[Path]:
     found = []
     for path in backups(root):
         try:
-            _, documents = load_backup(path, codec)
+            _, names = read_through(path, codec)
         except BackupError:
             continue
-        if f"cases/{ref}.json" in documents:
+        if f"cases/{ref}.json" in names:
             found.append(path)
     return found
-
-
-def remove_case(path: Path, ref: str, codec: Codec = PLAIN) -> None:
-    """Rewrite one backup without case `ref` (its files and its index row), atomically."""
-    raw = path.read_bytes()
-    bundle = json.loads(codec.decode(raw, "backup"))
-    files = bundle["files"]
-    for name in (f"cases/{ref}.json", f"cases/{ref}{SUFFIX}"):
-        files.pop(name, None)
-    rows = files.get("index.json", {}).get("cases", {})
-    for key in [k for k, row in rows.items() if row.get("ref") == ref]:
-        del rows[key]
-    write_atomic(path, codec.encode(dumps(bundle), "backup"))
 
 
 def newest_good_backup(root: Path, codec: Codec = PLAIN) -> Path | None:
     for path in backups(root):
         try:
-            load_backup(path, codec)
+            read_through(path, codec)
         except BackupError:
             continue
         return path
     return None
 
 
-def automatic_backup(root: Path, codec: Codec, now: datetime | None = None) -> Path | None:
-    """Back up when the newest backup is a day old (or there is none); keep a few."""
+# -- automatic -----------------------------------------------------------------
+def automatic_backup_due(root: Path, now: datetime | None = None) -> bool:
+    """True when the newest backup is a day old (or there is none) and there is
+    something to back up; a newest backup "from the future" (a wrong clock) does
+    not count."""
     now = now or datetime.now().astimezone()
-    if not database_files(root):
-        return None
+    cases = root / "cases"
+    if not (root / "index.json").exists() and not (cases.is_dir() and any(cases.iterdir())):
+        return False
     newest = backups(root)
     when = made_at(newest[0]) if newest else None
-    if when is not None:
-        age = now.replace(tzinfo=None) - when
-        if timedelta(0) <= age < AUTOMATIC_EVERY:
-            return None  # a newest backup "from the future" (a wrong clock) does not count
-    return make_backup(root, codec, "auto", now)
+    if when is None:
+        return True
+    return not timedelta(0) <= now.replace(tzinfo=None) - when < AUTOMATIC_EVERY
+
+
+def automatic_backup(
+    root: Path,
+    codec: Codec,
+    now: datetime | None = None,
+    lock: Lock | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path | None:
+    """Back up when one is due (see `automatic_backup_due`); keep a few. None when
+    none was due, or another backup is being made right now. `lock`, `cancelled`:
+    as for `make_backup`."""
+    now = now or datetime.now().astimezone()
+    if not automatic_backup_due(root, now):
+        return None
+    with _one_at_a_time(root, wait=False) as alone:
+        if not alone or not automatic_backup_due(root, now):
+            return None  # another is being made, or was just made
+        when = now.replace(microsecond=0)
+        return _make(root, codec, "auto", when, None, lock, cancelled)

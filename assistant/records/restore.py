@@ -6,7 +6,9 @@ backup does not hold (`plan`). The caller asks the person (or takes `--yes`).
 
 Atomic, by a journal inside the database folder (one filesystem, so each rename
 is atomic):
-1. every file to put back is written, sealed as the database is, into `.restore/`;
+1. every file to put back is written, sealed as the database is, into `.restore/`
+   (a whole backup is read twice, one file at a time: once to check it whole and
+   work out what would be lost, once to write it here);
 2. `restore.pending` is written (atomically) naming those files and the files to
    remove: this is the moment the restore happens;
 3. the files are moved into place, the removed ones removed, then the journal
@@ -22,19 +24,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.records.answer_log import SUFFIX, read_log, rows_of
-from assistant.records.backups import (
-    Backup,
-    BackupError,
-    database_files,
-    load_backup,
-    make_backup,
-)
+from assistant.records.answer_log import SUFFIX, encode_row, read_log, rows_of
+from assistant.records.backup_format import Backup, BackupError, Reader
+from assistant.records.backups import database_files, make_backup
+from assistant.records.index import read_index
 from assistant.records.migrations import Documents
 from assistant.records.storage import (
     PLAIN,
@@ -42,7 +41,6 @@ from assistant.records.storage import (
     DamagedFileError,
     dumps,
     fsync_dir,
-    read_document,
     write_atomic,
 )
 
@@ -70,13 +68,16 @@ class Loss:
 
 @dataclass
 class Plan:
-    """A restore worked out, not yet done."""
+    """A restore worked out, not yet done. A whole backup is put back from its file,
+    one file at a time (`source`, `install`); one case from `files`."""
 
     backup: Backup
     files: Documents
     remove: list[str] = field(default_factory=list)
     losses: list[Loss] = field(default_factory=list)
     case: str | None = None
+    source: Path | None = None
+    install: list[str] = field(default_factory=list)
 
 
 def _refs(index: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -91,39 +92,57 @@ def _current_rows(root: Path, ref: str, codec: Codec) -> list[dict[str, Any]]:
         return []  # unreadable now: restoring cannot lose what cannot be read
 
 
-def _loss(root: Path, ref: str, documents: Documents, codec: Codec) -> Loss | None:
-    now = _current_rows(root, ref, codec)
-    name = f"cases/{ref}{SUFFIX}"
-    if f"cases/{ref}.json" not in documents:
-        return Loss(ref, len(now), True)
-    kept = {r["seq"] for r in rows_of(documents.get(name, {}))}
-    lost = [r for r in now if r["seq"] not in kept]
-    return Loss(ref, len(lost), False) if lost else None
+def _lost(root: Path, ref: str, backed: dict[str, Any] | None, codec: Codec) -> int:
+    """How many answers of the case now are not in the backup's log of it."""
+    kept = {r["seq"] for r in rows_of(backed or {})}
+    return sum(1 for r in _current_rows(root, ref, codec) if r["seq"] not in kept)
 
 
 def _current_index(root: Path, codec: Codec) -> dict[str, Any] | None:
+    """The index now, the cases of its journal included (None when unreadable)."""
     try:
-        return read_document(root / "index.json", codec)
+        return read_index(root, codec)
     except DamagedFileError:
         return None
 
 
 def plan(root: Path, backup_file: Path, codec: Codec = PLAIN, case: str | None = None) -> Plan:
-    """What restoring `backup_file` (or one `case` of it) would write and lose."""
-    info, documents = load_backup(backup_file, codec)
-    current = _current_index(root, codec)
-    if case is None:
-        names = {p.relative_to(root).as_posix() for p in database_files(root)}
-        remove = sorted(names - set(documents))
-        losses = [
-            loss
-            for ref in sorted(_refs(current))
-            if (loss := _loss(root, ref, documents, codec)) is not None
-        ]
-        return Plan(info, documents, remove, losses)
+    """What restoring `backup_file` (or one `case` of it) would write and lose; the
+    whole backup is checked first, read one file at a time."""
+    if case is not None:
+        return _plan_case(root, backup_file, codec, case)
+    reader = Reader(backup_file, codec)
+    names: set[str] = set()
+    lost: dict[str, int] = {}
+    for name, document in reader.entries():
+        names.add(name)
+        if name.endswith(SUFFIX):
+            ref = name.removeprefix("cases/").removesuffix(SUFFIX)
+            lost[ref] = _lost(root, ref, document, codec)
+    assert reader.info is not None
+    current = {p.relative_to(root).as_posix() for p in database_files(root)}
+    # every case there is now: those the index lists, and any whose file is here
+    # (made since the index was last written whole, say), since a restore removes them
+    on_disk = {n[6:-5] for n in current if n.startswith("cases/") and n.endswith(".json")}
+    refs = set(_refs(_current_index(root, codec))) | {r for r in on_disk if r[:1] != "."}
+    losses = []
+    for ref in sorted(refs):
+        if f"cases/{ref}.json" not in names:
+            losses.append(Loss(ref, len(_current_rows(root, ref, codec)), True))
+        elif (count := lost.get(ref, _lost(root, ref, None, codec))) > 0:
+            losses.append(Loss(ref, count, False))
+    return Plan(reader.info, {}, sorted(current - names), losses, None, backup_file, sorted(names))
+
+
+def _plan_case(root: Path, backup_file: Path, codec: Codec, case: str) -> Plan:
+    wanted = {"index.json", f"cases/{case}.json", f"cases/{case}{SUFFIX}"}
+    reader = Reader(backup_file, codec)
+    documents = {name: doc for name, doc in reader.entries() if name in wanted}
+    assert reader.info is not None
     backed = _refs(documents.get("index.json"))
     if case not in backed or f"cases/{case}.json" not in documents:
         raise BackupError(f"{backup_file} holds no case {case!r}")
+    current = _current_index(root, codec)
     if current is None and (root / "index.json").exists():
         raise BackupError(
             "the index of cases cannot be read; restore the whole backup instead (no --case)"
@@ -138,19 +157,43 @@ def plan(root: Path, backup_file: Path, codec: Codec = PLAIN, case: str | None =
     files = {"index.json": index, f"cases/{case}.json": documents[f"cases/{case}.json"]}
     log = f"cases/{case}{SUFFIX}"
     files[log] = documents.get(log, {"answers": {}})
-    loss = _loss(root, case, documents, codec)
-    return Plan(info, files, [], [loss] if loss else [], case)
+    count = _lost(root, case, documents.get(log), codec)
+    losses = [Loss(case, count, False)] if count else []
+    return Plan(reader.info, files, [], losses, case, None, sorted(files))
+
+
+def _as_written(row: dict[str, Any]) -> dict[str, Any]:
+    """A row in the order an append writes it (its fields, then `seq`, then `prev`),
+    so a log put back is the same, byte for byte, as the log backed up."""
+    fields = {k: v for k, v in row.items() if k not in ("seq", "prev")}
+    link = {"prev": row["prev"]} if "prev" in row else {}
+    return {**fields, "seq": row["seq"], **link}
 
 
 def _write_file(target: Path, name: str, document: dict[str, Any], codec: Codec) -> None:
-    from assistant.records.answer_log import encode_row
-
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if name.endswith(SUFFIX):
-        rows = rows_of(document)
+        rows = [_as_written(r) for r in rows_of(document)]
         write_atomic(target, b"".join(encode_row(r, codec, target.name) for r in rows))
     else:
         write_atomic(target, codec.encode(dumps(document), target.name))
+
+
+def _stage(stage: Path, chosen: Plan, codec: Codec) -> None:
+    """Every file to put back, sealed as the database is, into `stage`; a whole
+    backup is read again one file at a time and must hold what the plan saw."""
+    if chosen.source is None:
+        files: Iterable[tuple[str, dict[str, Any]]] = chosen.files.items()
+    else:
+        files = Reader(chosen.source, codec).entries()
+    wanted, written = set(chosen.install), []
+    for name, document in files:
+        if name in wanted:
+            _write_file(stage / name, name, document, codec)
+            written.append(name)
+            _step()
+    if sorted(written) != chosen.install:
+        raise BackupError(f"{chosen.source} changed since it was checked; nothing was changed")
 
 
 def carry_out(root: Path, chosen: Plan, codec: Codec = PLAIN) -> Path | None:
@@ -166,10 +209,12 @@ def carry_out(root: Path, chosen: Plan, codec: Codec = PLAIN) -> Path | None:
     stage = root / STAGE
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(mode=0o700)
-    for name, document in chosen.files.items():
-        _write_file(stage / name, name, document, codec)
-        _step()
-    journal = {"install": sorted(chosen.files), "remove": chosen.remove}
+    try:
+        _stage(stage, chosen, codec)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)  # nothing was put back
+        raise
+    journal = {"install": chosen.install, "remove": chosen.remove}
     write_atomic(root / JOURNAL, json.dumps(journal).encode("utf-8"))  # the moment of restore
     _step()
     finish(root)

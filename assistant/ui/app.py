@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -15,8 +16,10 @@ from textual.theme import Theme
 
 from assistant.records.settings import load_settings, save_setting
 from assistant.records.store import Store, StoreError
+from assistant.ui.backing_up import AutomaticBackup
 from assistant.ui.help import HelpScreen, binding_rows
 from assistant.ui.home import PURPOSES, HomeScreen
+from assistant.ui.home_due import DueSoon
 from assistant.ui.paste import paste_keeping_driver
 from assistant.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
@@ -127,13 +130,20 @@ class ReunifyApp(App[None]):
     ]
 
     def __init__(
-        self, store: Store, library: FlowLibrary | None, select: str | None = None
+        self,
+        store: Store,
+        library: FlowLibrary | None,
+        select: str | None = None,
+        backup: bool = False,
     ) -> None:
-        """`library` None: the flows load in the background after the first paint."""
+        """`library` None: the flows load in the background after the first paint.
+        `backup`: make the automatic backup, when one is due, after the first paint."""
         super().__init__(driver_class=paste_keeping_driver())
         self.store = store
         self.library = library
         self.select = select
+        #: the automatic backup, made after the first paint (`backup`)
+        self.backup = AutomaticBackup(self, store) if backup else None
 
     def on_mount(self) -> None:
         tune_garbage_collection()
@@ -144,6 +154,8 @@ class ReunifyApp(App[None]):
         self.push_screen(HomeScreen(self.store, self.library, self.select))
         if self.library is None:
             self.call_after_refresh(self._load_library)
+        if self.backup is not None:
+            self.call_after_refresh(self.backup.start)
         for warning in self.store.warnings:
             self.notify(warning, title="Permissions", severity="warning", markup=False)
         if self.store.read_only:
@@ -180,6 +192,11 @@ class ReunifyApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.library_loaded(library)
+
+    @on(DueSoon.Settled)
+    def _home_ready(self) -> None:
+        if self.backup is not None:
+            self.backup.home_ready()
 
     def _remember_theme(self, theme: Theme) -> None:
         save_setting("theme", theme.name)
@@ -247,11 +264,14 @@ class ReunifyApp(App[None]):
         )
 
 
-def create_app(store: Store, select: str | None = None, lazy: bool = False) -> ReunifyApp:
+def create_app(
+    store: Store, select: str | None = None, lazy: bool = False, backup: bool = False
+) -> ReunifyApp:
     """The one app factory, used by the command line and the tests. `lazy` loads the
-    flows after the first screen is painted (the command line does; tests need not)."""
+    flows after the first screen is painted (the command line does; tests need not);
+    `backup` makes the automatic backup, when one is due, after it too."""
     if lazy:
-        return ReunifyApp(store, None, select)
+        return ReunifyApp(store, None, select, backup)
     from assistant.flows.loader import default_library
 
-    return ReunifyApp(store, default_library(), select)
+    return ReunifyApp(store, default_library(), select, backup)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from assistant.records.store import CaseRefError, Store, StoreError
+from assistant.ui.home_boxes import (
+    BoxInput,
+    FilterInput,
+    flow_options,
+    highlight_first,
+    move_highlight,
+)
+from assistant.ui.home_due import DueSoon
 from assistant.ui.stamps import when
 
 if TYPE_CHECKING:
@@ -31,70 +38,6 @@ PURPOSES = {
 
 #: Said on the home screen of `reunify --demo`, whose database is deleted on quit.
 DEMO_NOTICE = "DEMO: this database is deleted when you quit; nothing recorded here is kept."
-
-
-def _highlight_first(widget: OptionList) -> None:
-    """Highlight the first option that can be chosen, so Enter works at once."""
-    for index in range(widget.option_count):
-        if not widget.get_option_at_index(index).disabled:
-            widget.highlighted = index
-            return
-
-
-def _move_highlight(widget: OptionList, step: int) -> None:
-    """Move the highlight to the next option that can be chosen (headings cannot)."""
-    index = widget.highlighted if widget.highlighted is not None else -step
-    for _ in range(widget.option_count):
-        index += step
-        if not 0 <= index < widget.option_count:
-            return
-        if not widget.get_option_at_index(index).disabled:
-            widget.highlighted = index
-            return
-
-
-def matches(words: str, *texts: str) -> bool:
-    """Every word typed appears somewhere in the texts (case does not matter)."""
-    haystack = " ".join(texts).casefold()
-    return all(word in haystack for word in words.casefold().split())
-
-
-class BoxInput(Input):
-    """A one-line box on the home screen: Esc leaves it (what was typed is cleared),
-    so the screen's letter keys work again."""
-
-    BINDINGS = [
-        Binding("escape", "leave", "Leave the box", id="home.leave_box", show=False),
-    ]
-
-    class Left(Message):
-        """The box was left with Esc."""
-
-        def __init__(self, box: BoxInput) -> None:
-            super().__init__()
-            self.box = box
-
-    def action_leave(self) -> None:
-        self.value = ""
-        self.post_message(self.Left(self))
-
-
-class FilterInput(BoxInput):
-    """The flows' filter: typing filters the list, ↑ ↓ move in it, Enter starts the
-    highlighted flow."""
-
-    BINDINGS = [
-        Binding("up", "move(-1)", "Previous flow", show=False),
-        Binding("down", "move(1)", "Next flow", show=False),
-    ]
-
-    class Move(Message):
-        def __init__(self, step: int) -> None:
-            super().__init__()
-            self.step = step
-
-    def action_move(self, step: int) -> None:
-        self.post_message(self.Move(step))
 
 
 class HomeScreen(Screen):
@@ -161,7 +104,7 @@ class HomeScreen(Screen):
                 )
                 yield Static("", id="case-error", markup=False)
                 yield Label("Due soon (d: all)", classes="heading")
-                yield Static("Working out what is due…", id="due")
+                yield DueSoon(self.store, id="due")
             with Vertical(id="right"):
                 yield Label("Sessions", id="sessions-heading", classes="heading")
                 yield OptionList(id="sessions")
@@ -174,11 +117,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Reunify"
-        self.sub_title = "guided reunification practice"
-        if self.store.read_only:
-            self.sub_title = "READ-ONLY (another window has this database open)"
-        elif self.temporary:
-            self.sub_title = "DEMO: deleted when you quit"
+        self.sub_title = self._sub_title
         self._fill_cases()
         self.query_one("#cases", OptionList).focus()
         if self.library is None:
@@ -188,13 +127,22 @@ class HomeScreen(Screen):
         else:
             self.library_loaded(self.library)
 
+    @property
+    def _sub_title(self) -> str:
+        """What the header says under the title, when nothing runs in the background."""
+        if self.store.read_only:
+            return "READ-ONLY (another window has this database open)"
+        if self.temporary:
+            return "DEMO: deleted when you quit"
+        return "guided reunification practice"
+
     def library_loaded(self, library: FlowLibrary) -> None:
         """The flows are ready: offer them, and say if some files could not be loaded."""
         self.library = library
         self.query_one("#flows", OptionList).clear_options()
         self._fill_flows(library)
         self._fill_sessions()  # now they can say whom each session is about
-        self._refresh_due()
+        self.call_after_refresh(self._refresh_due)  # the cases are painted first
         if self.library.problems:
             count = len(self.library.problems)
             self.notify(
@@ -207,8 +155,7 @@ class HomeScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self._fill_cases()  # a case archived from its screen leaves the list
-        if self.library is not None:
-            self._refresh_due()  # a session or a decision may have changed what is due
+        self._refresh_due()  # again only if a session or a decision changed something
 
     # -- lists -------------------------------------------------------------
     def _fill_cases(self) -> None:
@@ -245,7 +192,7 @@ class HomeScreen(Screen):
             title = f"{s.flow_title} — about {about[s.id]}" if s.id in about else s.flow_title
             text = Text(f"{title} · {when(s.started_at)} · {s.answers} answers · {state}")
             widget.add_option(Option(text, id=s.id))
-        _highlight_first(widget)
+        highlight_first(widget)
 
     def _about(self, ref: str) -> dict[str, str]:
         """Whom each session is about ("Mother"), for flows that say (`about`); none
@@ -285,24 +232,13 @@ class HomeScreen(Screen):
         self._filtered_by = words
         widget = self.query_one("#flows", OptionList)
         widget.clear_options()
-        for audience, entries in self._flow_groups.items():
-            purpose = PURPOSES[audience]
-            shown = [(i, t) for i, t in entries if matches(words, t, purpose)]
-            if not shown:
-                continue
-            widget.add_option(Option(Text(purpose, style="bold"), disabled=True))
-            for option_id, title in shown:
-                widget.add_option(Option(Text(f"  {title}"), id=option_id))
-        if widget.option_count == 0:
-            widget.add_option(
-                Option(Text(f"No flow matches '{words.strip()}': Esc clears it."), disabled=True)
-            )
+        widget.add_options(flow_options(self._flow_groups, PURPOSES, words))
         try:
             widget.highlighted = widget.get_option_index(keep) if keep else None
         except OptionDoesNotExist:
             widget.highlighted = None
         if widget.highlighted is None:
-            _highlight_first(widget)
+            highlight_first(widget)
 
     @on(Input.Changed, "#flow-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -322,7 +258,7 @@ class HomeScreen(Screen):
 
     @on(FilterInput.Move)
     def _filter_move(self, event: FilterInput.Move) -> None:
-        _move_highlight(self.query_one("#flows", OptionList), event.step)
+        move_highlight(self.query_one("#flows", OptionList), event.step)
 
     @on(Input.Submitted, "#flow-filter")
     def _filter_submitted(self) -> None:
@@ -414,39 +350,25 @@ class HomeScreen(Screen):
         case = load_practice(content_dir())[item]
         self.app.push_screen(PracticeScreen(case, self.library))
 
-    due: list = []
+    @property
+    def due(self) -> list[Any]:
+        """What is due across cases, soonest first (empty until worked out)."""
+        return self.query_one(DueSoon).items
 
     def _refresh_due(self) -> None:
-        """Work out what is due in a thread (it classifies every case)."""
-        from assistant.records.settings import load_settings
-        from assistant.ui.due import compute_due
-
-        library = self.library
-        profile = str(load_settings().get("policy_profile") or "framework")
-
-        def work() -> None:
-            try:
-                items = compute_due(self.store, library, profile)
-            except Exception as exc:  # shown, never fatal: the list is a convenience
-                self.app.call_from_thread(self._due_failed, str(exc))
-                return
-            self.app.call_from_thread(self._show_due, items)
-
-        self.run_worker(work, thread=True, name="due", exclusive=True, exit_on_error=False)
-
-    def _show_due(self, items: list) -> None:
-        from assistant.ui.due import due_lines
-
-        self.due = items
-        self.query_one("#due", Static).update(due_lines(items, limit=3))
-
-    def _due_failed(self, why: str) -> None:
-        self.query_one("#due", Static).update(f"What is due could not be worked out: {why}")
+        """Work out what is due again, in a thread, if anything it depends on changed."""
+        if self.library is not None:
+            self.query_one(DueSoon).refresh_due(self.library)
 
     def action_all_due(self) -> None:
         from assistant.ui.due import DueScreen
 
         self.app.push_screen(DueScreen(self.due))
+
+    def show_status(self, text: str | None) -> None:
+        """Say what the app is doing in the background (a backup), in the header;
+        None: back to what the screen says by itself."""
+        self.sub_title = text or self._sub_title
 
     def _flows(self) -> FlowLibrary | None:
         """The flows, or None (and says so) while they are still loading."""
