@@ -16,7 +16,8 @@ from assistant.ui.dialog import Dialog
 
 
 def compute_due(store: Any, library: Any, profile: str = "framework") -> list[Any]:
-    """Every due item, soonest first (runs in a thread: it classifies every case)."""
+    """Every due item, soonest first (runs in a thread: the cases changed since the
+    last run are read and classified; see `assistant.casework.due_cache`)."""
     from assistant.casework.due import due_items
     from assistant.casework.policies import load_policies
     from assistant.paths import content_dir
