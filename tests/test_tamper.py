@@ -100,10 +100,9 @@ def test_escape_sequences_in_a_user_name_never_reach_the_terminal(
 
 
 async def test_the_audit_screen_names_a_broken_chain(tmp_path: Path) -> None:
-    from textual.widgets import Static
-
     from assistant.ui.app import create_app
     from assistant.ui.audit import AuditScreen
+    from assistant.ui.audit_list import BlockList
 
     store = filled(tmp_path / "db", who="a\x1b[31mb")
     log = log_path(store.case_path("A-1"))
@@ -113,6 +112,6 @@ async def test_the_audit_screen_names_a_broken_chain(tmp_path: Path) -> None:
         await pilot.press("enter", "a")
         await pilot.pause()
         assert isinstance(pilot.app.screen, AuditScreen)
-        shown = str(pilot.app.screen.query_one(Static).render())
+        shown = pilot.app.screen.query_one(BlockList).shown()
         assert "WARNING: the answer log was changed outside Reunify: line 2 is answer 3" in shown
         assert "\x1b" not in shown and "a␛[31mb" in shown

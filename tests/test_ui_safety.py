@@ -113,6 +113,7 @@ async def test_case_screen_audit_and_archive(tmp_path: Path) -> None:
     """issue 6: the audit view of a case, and deleting (archiving) it from the app."""
     from assistant.flows.runner import AnswerEvent
     from assistant.ui.audit import AuditScreen
+    from assistant.ui.audit_list import BlockList
 
     store = Store(tmp_path / "db")
     store.create_case("C-1")
@@ -127,7 +128,7 @@ async def test_case_screen_audit_and_archive(tmp_path: Path) -> None:
         await pilot.pause()
         audit = pilot.app.screen
         assert isinstance(audit, AuditScreen)
-        shown = str(audit.query_one("Static").render())
+        shown = audit.query_one(BlockList).shown()
         assert "Notes: second" in shown and "CHANGED — it was: first [b]words[/]" in shown
         await pilot.press("escape", "ctrl+d")
         await pilot.pause()

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.casework.feeds import CaseInput, FedAnswer, build_input
+from assistant.casework.fed_state import current_sources, session_fed
+from assistant.casework.feeds import CaseInput, FedAnswer, build_input, input_from
 from assistant.casework.timeline import history
 from assistant.flows.loader import FlowLibrary
 from assistant.flows.runner import FlowSession
-from assistant.flows.steps import LEFT_UNTICKED
 from assistant.records.store import Store
 from assistant.risk.engine import Result, evaluate
 from assistant.risk.explain import Explanation, explanations
@@ -35,10 +35,9 @@ class CaseClassification:
 
 
 def fed_answers(store: Store, library: FlowLibrary, ref: str) -> tuple[list[FedAnswer], list[str]]:
-    """Every current answer of the case that feeds the classification. A factor tick
-    list feeds each factor left unticked as not present, as the answer to that
-    factor's own question: a later session about the same person that ticks it and
-    gives its status replaces it, and the other way round."""
+    """Every current answer of the case that feeds the classification, worked out
+    from the whole case (see `session_fed`), and the flows of sessions that could
+    not be read."""
     fed: list[FedAnswer] = []
     unread: list[str] = []
     by_session = store.answers_by_session(ref)
@@ -49,33 +48,30 @@ def fed_answers(store: Store, library: FlowLibrary, ref: str) -> tuple[list[FedA
             if stored:
                 unread.append(record.flow_id)
             continue
-        latest = {a.event.step: a for a in stored}
-        answers = FlowSession(flow, [a.event for a in stored]).answers()
-        subject = str(answers.get(flow.about, "")) if flow.about else ""
-        for step_id, value in answers.items():
-            step = flow.step(step_id)
-            at, seq = latest[step_id].at, latest[step_id].seq
-            for path, fed_value in step.fed_all(value):
-                label, question = step.label, (flow.id, step_id)
-                if path.startswith("factors.") and step.kind == "multi":
-                    # left unticked in a tick list: the same question as the factor's own,
-                    # so whichever of the two was answered later about this person counts
-                    asks = flow.factor_step(path.removeprefix("factors."))
-                    question = (flow.id, asks.id if asks is not None else step_id)
-                    label = f"{step.label}: {LEFT_UNTICKED}"
-                fed.append(
-                    FedAnswer(path, fed_value, at, flow.title, label, question, subject, seq)
-                )
+        fed.extend(session_fed(flow, stored))
     return fed, sorted(set(unread))
 
 
 def classify_case(
-    store: Store, library: FlowLibrary, ref: str, today: date | None = None
+    store: Store,
+    library: FlowLibrary,
+    ref: str,
+    today: date | None = None,
+    *,
+    afresh: bool = False,
 ) -> CaseClassification:
-    """The table's suggestion for `ref` as of `today`, from all its sessions."""
-    fed, unread = fed_answers(store, library, ref)
+    """The table's suggestion for `ref` as of `today`, from all its sessions.
+
+    The answers behind it are kept for the case and brought up to date from the
+    answers added since the last time (`assistant.casework.fed_state`); `afresh`
+    works them out from the whole case instead (the same result, slower)."""
     today = today or date.today()
-    inputs = build_input(fed, today)
+    if afresh:
+        fed, unread = fed_answers(store, library, ref)
+        inputs = build_input(fed, today)
+    else:
+        by_path, unread = current_sources(store, library, ref)
+        inputs = input_from(by_path, today)
     past = history(store.decisions(ref), today)
     if past:
         inputs.data["history"] = past  # earlier agreed levels: the six-month rules

@@ -96,11 +96,20 @@ def _combine(path: str, fed: list[FedAnswer]) -> Any:
     return max(fed, key=lambda f: f.order).value
 
 
+QuestionKey = tuple[str, str, str, str]
+
+
+def question_key(answer: FedAnswer) -> QuestionKey:
+    """What makes two answers answers to the same question about the same person."""
+    return (answer.path, *answer.question, answer.subject.casefold())
+
+
 def newest_per_question(fed: Iterable[FedAnswer]) -> list[FedAnswer]:
-    """Keep the newest answer to each question about each person."""
-    newest: dict[tuple[str, str, str, str], FedAnswer] = {}
+    """Keep the newest answer to each question about each person (of two given at
+    the same moment, the later in `fed`), in the order each question first came."""
+    newest: dict[QuestionKey, FedAnswer] = {}
     for answer in fed:
-        key = (answer.path, *answer.question, answer.subject.casefold())
+        key = question_key(answer)
         if key not in newest or answer.order >= newest[key].order:
             newest[key] = answer
     return list(newest.values())
@@ -111,6 +120,11 @@ def build_input(fed: Iterable[FedAnswer], assessed_on: date) -> CaseInput:
     by_path: dict[str, list[FedAnswer]] = {}
     for answer in newest_per_question(fed):
         by_path.setdefault(answer.path, []).append(answer)
+    return input_from(by_path, assessed_on)
+
+
+def input_from(by_path: dict[str, list[FedAnswer]], assessed_on: date) -> CaseInput:
+    """The classifier's input from the newest answers to each question, by path."""
     data: dict[str, Any] = {"assessed_on": assessed_on.isoformat()}
     for path, answers in sorted(by_path.items()):
         head, _, tail = path.partition(".")

@@ -13,17 +13,23 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from assistant.casework.case_sessions import about_each, session_answers
 from assistant.casework.classification import classify_case
 from assistant.casework.decisions import who_decided
 from assistant.casework.rounds import rounds
 from assistant.flows.loader import FlowLibrary
-from assistant.flows.runner import FlowSession, about_words
-from assistant.records.store import Store, StoreError
+from assistant.flows.runner import FlowSession
+from assistant.records.store import SessionRecord, Store, StoreError
 from assistant.text import printable
 from assistant.ui.chat import open_session
 from assistant.ui.levels import level_text
 from assistant.ui.risk_panel import WhyScreen, panel_text
 from assistant.ui.stamps import when
+
+#: Finished sessions listed at first (newest first, after every unfinished one); a
+#: case open for years has hundreds, and the list lays out each one it holds.
+SESSIONS_SHOWN = 100
+OLDER_SESSIONS = "older-sessions"
 
 
 class CaseScreen(Screen):
@@ -83,6 +89,8 @@ class CaseScreen(Screen):
         self.library = library
         self.ref = ref
         self.case: Any = None
+        self._sessions: dict[str, SessionRecord] = {}
+        self._all_sessions = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,20 +119,29 @@ class CaseScreen(Screen):
 
     def refresh_case(self) -> None:
         sessions = self.store.sessions(self.ref)
+        self._sessions = {record.id: record for record in sessions}
         listing = self.query_one("#case-sessions", OptionList)
         listing.clear_options()
         ordered = [s for s in sessions if not s.finished] + [s for s in sessions if s.finished]
-        by_session = self.store.answers_by_session(self.ref)
+        older = 0
+        if not self._all_sessions:  # a case years old: its newest sessions, the rest on asking
+            unfinished = sum(not s.finished for s in ordered)
+            older = max(0, len(ordered) - unfinished - SESSIONS_SHOWN)
+            ordered = ordered[: len(ordered) - older]
+        # read from the log's rows, not an object for every answer of a long case
+        about = about_each(self.store, self.library, self.ref, ordered)
+        options = []
         for record in ordered:
             state = "finished" if record.finished else "UNFINISHED — resume"
             started = when(record.started_at)
             title = record.flow_title
-            flow = self.library.flows.get(record.flow_id)
-            about = flow and about_words(flow, [a.event for a in by_session.get(record.id, [])])
-            if about:
-                title += f" — about {about}"
+            if about.get(record.id):
+                title += f" — about {about[record.id]}"
             text = f"{title} · {started} · {record.answers} answers · {state}"
-            listing.add_option(Option(Text(text), id=record.id))
+            options.append(Option(Text(text), id=record.id))
+        if older:
+            options.append(Option(f"Show {older} older sessions", id=OLDER_SESSIONS))
+        listing.add_options(options)  # at once: one layout of the list, not one per session
         if not sessions:
             listing.add_option(
                 Option("No sessions yet: start a flow from the home screen.", disabled=True)
@@ -133,16 +150,17 @@ class CaseScreen(Screen):
         else:
             listing.highlighted = 0
         self.case = classify_case(self.store, self.library, self.ref)
-        shown = ROUND_OPEN if self._round_open() else panel_text(self.case)
+        round_open = self._round_open()
+        shown = ROUND_OPEN if round_open else panel_text(self.case)
         self.query_one("#case-classification", Static).update(shown)
-        self.query_one("#case-decisions", Static).update(self._decisions())
+        self.query_one("#case-decisions", Static).update(self._decisions(round_open))
 
     def _round_open(self) -> bool:
         """A classification round is open: the reading stays out of sight here until
         it is agreed, so that no rater sees it before rating (Stage 2 Task 1)."""
         return any(r.open for r in rounds(self.store, self.ref))
 
-    def _decisions(self) -> Text:
+    def _decisions(self, round_open: bool) -> Text:
         text = Text("\nDecisions recorded\n", style="bold")
         decisions = self.store.decisions(self.ref)
         if not decisions:
@@ -152,24 +170,27 @@ class CaseScreen(Screen):
             text.append_text(level_text(decision["level"]))
             text.append(f" · {printable(who_decided(decision))}")
             suggested = decision.get("suggested")
-            if suggested and suggested != decision["level"] and not self._round_open():
+            if suggested and suggested != decision["level"] and not round_open:
                 text.append(f" (Reunify's reading: {suggested.upper()})")
             text.append(f"\n{printable(decision['reason'])}\n")
         return text
 
     @on(OptionList.OptionHighlighted, "#case-sessions")
     def _show_recorded(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id is None:
+        if event.option.id in (None, OLDER_SESSIONS):
             return
-        record = self.store.session(self.ref, event.option.id)
+        record = self._sessions.get(event.option.id) or self.store.session(
+            self.ref, event.option.id
+        )
         flow = self.library.flows.get(record.flow_id)
         shown = Text(f"{record.flow_title}\n", style="bold")
+        answers = session_answers(self.store, self.ref, record.id)
         if flow is None:
             shown.append("This flow cannot be loaded now; its answers are kept.\n")
-            for stored in self.store.answers(self.ref, record.id):
+            for stored in answers:
                 shown.append(f"{stored.event.step}: {printable(str(stored.event.value))}\n")
         else:
-            session = FlowSession(flow, self.store.events(self.ref, record.id))
+            session = FlowSession(flow, [a.event for a in answers])
             for label, answer in session.summary():
                 shown.append(f"{label}: ", style="bold")
                 shown.append(f"{printable(answer)}\n")
@@ -177,13 +198,21 @@ class CaseScreen(Screen):
 
     @on(OptionList.OptionSelected, "#case-sessions")
     def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == OLDER_SESSIONS:
+            self._all_sessions = True
+            highlighted = event.option_index
+            self.refresh_case()
+            self.query_one("#case-sessions", OptionList).highlighted = highlighted
+            return
         record = self.store.session(self.ref, str(event.option.id))
         open_session(self, self.store, self.library, record)
 
     def action_audit(self) -> None:
+        from assistant.casework.audit_trail import AuditTrail
         from assistant.ui.audit import AuditScreen
 
-        rows, problem = self.store.audit(self.ref), self.store.log_problem(self.ref)
+        # the rows are built as they come into sight: a case of 20,000 answers opens at once
+        rows, problem = AuditTrail(self.store, self.ref), self.store.log_problem(self.ref)
         self.app.push_screen(AuditScreen(self.ref, rows, self.library, problem))
 
     def action_round(self) -> None:
