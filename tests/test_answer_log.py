@@ -17,7 +17,8 @@ import pytest
 
 from assistant.flows.runner import AnswerEvent
 from assistant.records import answer_log
-from assistant.records.answer_log import chain_problem, log_path, read_log
+from assistant.records.answer_log import append, chain_problem, log_path, read_log
+from assistant.records.storage import DamagedFileError
 from assistant.records.store import Store, StoreError
 
 
@@ -168,3 +169,24 @@ def test_a_really_full_disk_loses_nothing_reported_saved(tmp_path: Path) -> None
         assert log_of(store).read_bytes().endswith(b"\n")
     finally:
         subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b'{"session":"s"},{"session":"t"}',  # two answers on one line
+        b'{"session":"s","step":"q"}',  # an answer of another shape
+        b"{not json",
+    ],
+)
+def test_a_log_read_in_one_go_still_names_its_bad_line(tmp_path: Path, bad: bytes) -> None:
+    """A plain log is parsed in one go for speed; a line that does not read as one
+    whole answer is still found, by its number, as when read line by line."""
+    path = tmp_path / "C-1.answers.jsonl"
+    row = {"session": "s", "step": "q", "value": 1, "skipped": False, "at": "t", "who": "w"}
+    for n in range(1, 4):
+        append(path, {**row, "value": n})
+    lines = path.read_bytes().splitlines()
+    path.write_bytes(b"\n".join([lines[0], bad, lines[2]]) + b"\n")
+    with pytest.raises(DamagedFileError, match="line 2 "):
+        read_log(path)

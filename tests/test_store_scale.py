@@ -326,9 +326,16 @@ def test_the_log_cache_reads_only_new_lines_and_tells_a_new_file_by_its_bytes(
     cache = LogCache(keep=2)
     assert [r["value"] for r in cache.read(path)] == [1, 2, 3]
     answer_log.append(path, {**row, "value": 4})
-    decoded = count_calls(monkeypatch, answer_log, "decode_row")
+    decoded: list[int] = []
+    real = answer_log.decode_rows
+
+    def counted(path: Path, lines: list[bytes], first: int, codec: Any) -> Any:
+        decoded.extend(range(first, first + len(lines)))
+        return real(path, lines, first, codec)
+
+    monkeypatch.setattr(answer_log, "decode_rows", counted)
     assert [r["value"] for r in cache.read(path)] == [1, 2, 3, 4]
-    assert len(decoded) == 1  # the new line only
+    assert decoded == [4]  # the new line only
     # the same file (same inode) written anew, longer: not taken for the old one grown
     new = [{**row, "seq": n, "value": f"new {n}"} for n in range(1, 13)]
     data = b"".join(answer_log.encode_row(r, storage.PLAIN, path.name) for r in new)
