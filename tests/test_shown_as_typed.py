@@ -88,7 +88,7 @@ async def test_the_fold_at_80_columns_says_whose_the_latest_decision_is(
         await pilot.press("f4", "3")  # high, agreed with a manager
         await pilot.pause()
         pilot.app.screen.query_one("#agreed-with").focus()
-        pilot.app.post_message(events.Paste("Sam\x1b[2J"))  # the manager's name, pasted
+        pilot.app.post_message(events.Paste("Sam\x1b[2J Haddad-Whitfield, team manager, north"))
         await pilot.pause()
         pilot.app.screen.query_one("#note").focus()
         await pilot.pause()
@@ -97,5 +97,5 @@ async def test_the_fold_at_80_columns_says_whose_the_latest_decision_is(
         line = str(chat.query_one("#progress").render())
         # two lines at most at 80 columns: the reading, then the decision (cut, not wrapped)
         assert chat.query_one("#progress").size.height == 2
-    assert "\nLatest decision ●●●○ HIGH: agreed with Sam␛[2J" in line
+    assert "\nLatest decision ●●●○ HIGH: agreed with Sam␛[2J Haddad-Whitfield" in line
     assert "\x1b" not in line

@@ -100,8 +100,7 @@ class ReadingKeeping(_MixedInto):
     def _update_progress(self) -> None:
         done, total = self.session.progress()
         state = " · finished" if self.session.complete else ""
-        # at most two lines (the reading, then the latest decision), each cut, not wrapped
-        line = Text(f"{done} of {total} answered{state}", no_wrap=True, overflow="ellipsis")
+        line = Text(f"{done} of {total} answered{state}")  # cut to the width (chat.tcss)
         if self.with_panel and self._blind():
             line.append(" · Reunify's reading shows once your own levels are in")
         elif self.with_panel and not self.query_one(RiskPanel).display:
