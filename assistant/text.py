@@ -34,3 +34,8 @@ def check_length(text: str, what: str, limit: int = NOTE_MAX) -> str:
     if len(text) > limit:
         raise ValueError(f"the {what} is {len(text)} characters; at most {limit}")
     return text
+
+
+def answers_count(n: int) -> str:
+    """'1 answer', '2 answers': how many answers a session holds, in words."""
+    return f"{n} answer" if n == 1 else f"{n} answers"

@@ -79,7 +79,7 @@ async def test_leave_midway_and_resume(tmp_path: Path, fixture_flows: None) -> N
         await pilot.pause()
         assert isinstance(pilot.app.screen, HomeScreen)
         sessions = pilot.app.screen.query_one("#sessions", OptionList)
-        assert "1 answers · unfinished — resume" in str(sessions.get_option_at_index(0).prompt)
+        assert "1 answer · unfinished — resume" in str(sessions.get_option_at_index(0).prompt)
     async with create_app(store, select=DEMO_REF).run_test(size=SIZE) as pilot:
         sessions = pilot.app.screen.query_one("#sessions", OptionList)
         sessions.focus()

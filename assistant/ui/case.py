@@ -20,7 +20,7 @@ from assistant.casework.rounds import rounds
 from assistant.flows.loader import FlowLibrary
 from assistant.flows.runner import FlowSession
 from assistant.records.store import SessionRecord, Store, StoreError
-from assistant.text import printable
+from assistant.text import answers_count, printable
 from assistant.ui.chat import open_session
 from assistant.ui.levels import level_text
 from assistant.ui.risk_panel import WhyScreen, panel_text
@@ -137,7 +137,7 @@ class CaseScreen(Screen):
             title = record.flow_title
             if about.get(record.id):
                 title += f" — about {about[record.id]}"
-            text = f"{title} · {started} · {record.answers} answers · {state}"
+            text = f"{title} · {started} · {answers_count(record.answers)} · {state}"
             options.append(Option(Text(text), id=record.id))
         if older:
             options.append(Option(f"Show {older} older sessions", id=OLDER_SESSIONS))

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from assistant.records.store import CaseRefError, Store, StoreError
+from assistant.text import answers_count
 from assistant.ui.home_boxes import (
     BoxInput,
     FilterInput,
@@ -190,7 +191,7 @@ class HomeScreen(Screen):
         for s in sessions:
             state = "finished" if s.finished else "unfinished — resume"
             title = f"{s.flow_title} — about {about[s.id]}" if s.id in about else s.flow_title
-            text = Text(f"{title} · {when(s.started_at)} · {s.answers} answers · {state}")
+            text = Text(f"{title} · {when(s.started_at)} · {answers_count(s.answers)} · {state}")
             widget.add_option(Option(text, id=s.id))
         highlight_first(widget)
 
