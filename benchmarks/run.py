@@ -6,6 +6,12 @@ prints one JSON object (see the README, "Benchmarks"). Each figure of the app is
 measured in the same run as its floor (a bare Textual app, early turns, one
 case), so the ratios hold on a noisy machine. Medians unless named otherwise.
 Targets are read from this output, never asserted in the test suite.
+
+    python benchmarks/run.py --caseload 25,100,1000,5000 [--case-length 400,20000] [--json]
+
+measures how Reunify grows with the caseload and with a case's length (issue 19;
+see `caseload.py`): a table on stdout, or one JSON object with `--json`.
+`--code PATH` measures another checkout (e.g. a worktree of an older commit).
 """
 
 from __future__ import annotations
@@ -14,13 +20,18 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+try:
+    import resource
+except ImportError:  # Windows: no peak memory figures
+    resource = None  # type: ignore[assignment]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -217,13 +228,43 @@ def classify(runs: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and turns (a smoke run)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object (the default)")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (the default run always does; the series print a table)",
+    )
     parser.add_argument(
         "--serve",
         action="store_true",
         help="only the team server's load: N sessions answering at once (N = 1, 5, 10, 20)",
     )
+    parser.add_argument(
+        "--caseload",
+        type=sizes,
+        metavar="N,N,...",
+        help="only the caseload series: databases of N cases of ~400 answers each",
+    )
+    parser.add_argument(
+        "--case-length",
+        type=sizes,
+        metavar="N,N,...",
+        help="only the case-length series: one case of N answers",
+    )
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=ROOT,
+        metavar="PATH",
+        help="the checkout whose Reunify the series measure (default: this one)",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs of each series figure (3)")
+    parser.add_argument(
+        "--timeout", type=float, default=900, help="seconds allowed per process (900)"
+    )
+    parser.add_argument("--rebuild", action="store_true", help="build the series' databases again")
     args = parser.parse_args(argv)
+    if args.caseload or args.case_length:
+        return series(args)
     quick = args.quick
     if args.serve:
         from benchmarks.serve_load import run as serve_load
@@ -268,7 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         result["save_answer_ms_30_cases"] = round(save_answer(thirty, runs), 2)
         result["events_per_case"] = events
         result["classify_ms"] = round(classify(50 if quick else 300), 3)
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["peak_rss_mb"] = (
+        round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1) if resource else None
+    )
     result["quick"] = quick
     result["targets_met"] = targets_met(result)
     print(json.dumps(result, indent=2))
@@ -291,6 +334,183 @@ def targets_met(r: dict) -> dict[str, bool]:
         <= TARGETS["save_30_over_1"] * r["save_answer_ms_1_case"],
         "classify_ms <= 5": r["classify_ms"] <= TARGETS["classify_ms"],
     }
+
+
+# -- the caseload and case-length series (issue 19) ---------------------------------
+def sizes(text: str) -> list[int]:
+    """ "25,100,1000" (or "1_000") as numbers, each at least 1."""
+    try:
+        found = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of numbers") from None
+    if not found or min(found) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give numbers of 1 or more")
+    return found
+
+
+def series(args: argparse.Namespace) -> int:
+    """Run the series asked for and print them (a table, or JSON with --json)."""
+    from benchmarks.caseload import Bench, about, case_length_series, caseload_series
+
+    code = args.code.resolve()
+    sys.path.insert(0, str(code))  # the databases are built with the code measured
+
+    def log(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    result: dict[str, Any] = {"about": about(code), "runs": args.runs}
+    with tempfile.TemporaryDirectory(prefix="reunify-bench-") as folder:
+        bench = Bench(code, Path(folder), args.runs, args.timeout, log)
+        if args.caseload:
+            result["caseload"] = caseload_series(args.caseload, bench, args.rebuild)
+        if args.case_length:
+            result["case_length"] = case_length_series(args.case_length, bench, args.rebuild)
+    result["targets_met"] = {
+        **caseload_targets(result.get("caseload", {})),
+        **case_length_targets(result.get("case_length", {})),
+    }
+    result["over_5x"] = over_5x(result.get("caseload", {}))
+    print(json.dumps(result, indent=2) if args.json else tables(result, args.runs))
+    return 0
+
+
+def figure(figures: dict, size: int, name: str, key: str = "s") -> float | None:
+    value = figures.get(str(size), {}).get(name, {}).get(key)
+    return value if isinstance(value, int | float) else None
+
+
+def at_most(value: float | None, limit: float | None, times: float = 1.0) -> bool | None:
+    """value <= times x limit; None when a figure is missing."""
+    if value is None or limit is None:
+        return None
+    return value <= times * limit
+
+
+#: Figures of the caseload series, in the order shown: (key, label).
+CASELOAD_ROWS = [
+    ("cases_json", "`reunify cases --json`"),
+    ("classify", "`reunify case classify REF`"),
+    ("due_cold", "`reunify due --json`, cold"),
+    ("due_warm", "`reunify due --json`, warm"),
+    ("backup", "`reunify backup`"),
+    ("first_screen", "first screen"),
+    ("first_screen_backup_due", "first screen, automatic backup due"),
+    ("home_ready", "home ready (due list shown)"),
+    ("home_after_paint", "home ready after first paint"),
+    ("home_ready_backup_due", "home ready, automatic backup due"),
+    ("home_ready_cold", "home ready, due worked out cold"),
+]
+#: Figures of the case-length series: (key, the figure's own key, unit, label).
+CASE_LENGTH_ROWS = [
+    ("audit_open", "audit_open_s", "s", "audit screen opens (80x24)"),
+    ("answer_to_next", "answer_to_next_ms", "ms", "answer → next question (factor answers)"),
+    ("case_screen", "case_screen_ms", "ms", "case screen opens"),
+    ("save", "save_ms", "ms", "save (`Store.record`)"),
+]
+
+
+def caseload_targets(figures: dict) -> dict[str, bool | None]:
+    """Issue 19's caseload targets, read from the figures (None: not measured)."""
+    return {
+        "first screen at 1,000 cases <= 1.3 x 25 cases": at_most(
+            figure(figures, 1000, "first_screen"), figure(figures, 25, "first_screen"), 1.3
+        ),
+        "home ready <= 1 s after first paint at 1,000 cases": at_most(
+            figure(figures, 1000, "home_after_paint"), 1.0
+        ),
+        "due --json warm <= 1 s at 1,000 cases": at_most(figure(figures, 1000, "due_warm"), 1.0),
+        "due --json cold <= 5 s at 1,000 cases": at_most(figure(figures, 1000, "due_cold"), 5.0),
+        "backup peak memory <= 150 MB at 1,000 cases": at_most(
+            figure(figures, 1000, "backup", "peak_mb"), 150.0
+        ),
+        "every figure at 5,000 cases <= 5 x 1,000": (
+            None if "5000" not in figures or "1000" not in figures else not over_5x(figures)
+        ),
+    }
+
+
+def over_5x(figures: dict) -> list[str]:
+    """The figures (time or memory) at 5,000 cases over 5x their 1,000-case value; a
+    run at 5,000 that did not finish where the 1,000 one did is over too."""
+    over = []
+    for name, _ in CASELOAD_ROWS:
+        for key in ("s", "peak_mb"):
+            big, small = figure(figures, 5000, name, key), figure(figures, 1000, name, key)
+            if at_most(big, small, 5.0) is False:
+                over.append(f"{name} {key}: {big} > 5 x {small}")
+        failed = figures.get("5000", {}).get(name, {}).get("error")
+        if failed and figure(figures, 1000, name) is not None:
+            over.append(f"{name} s: {failed} (1,000 cases: {figure(figures, 1000, name)})")
+    return over
+
+
+def case_length_targets(figures: dict) -> dict[str, bool | None]:
+    """Issue 19's long-case targets, read from the figures (None: not measured)."""
+    return {
+        "audit opens <= 0.5 s at 20,000 answers": at_most(
+            figure(figures, 20000, "audit_open", "audit_open_s"), 0.5
+        ),
+        "answer -> next at 20,000 answers <= 1.5 x 400": at_most(
+            figure(figures, 20000, "answer_to_next", "answer_to_next_ms"),
+            figure(figures, 400, "answer_to_next", "answer_to_next_ms"),
+            1.5,
+        ),
+        "save at 20,000 answers <= 1.5 x 400": at_most(
+            figure(figures, 20000, "save", "save_ms"), figure(figures, 400, "save", "save_ms"), 1.5
+        ),
+    }
+
+
+def cell(found: dict | None, key: str, unit: str, runs: int) -> str:
+    """One figure as read: "0.42 s / 81 MB", "¹" after a figure of one run only."""
+    if not found:
+        return "–"
+    value = found.get(key)
+    peak = found.get("peak_mb")
+    if not isinstance(value, int | float):
+        shown = str(found.get("error", "–"))
+        return shown + (f" (at {peak:.0f} MB)" if isinstance(peak, int | float) else "")
+    shown = f"{value:.2f} {unit}" if unit == "s" or value < 10 else f"{value:.0f} {unit}"
+    if isinstance(peak, int | float):
+        shown += f" / {peak:.0f} MB"
+    if found.get("runs", runs) < runs:
+        shown += " ¹"
+    return shown
+
+
+def tables(result: dict, runs: int) -> str:
+    """The series as Markdown tables, then the targets."""
+    lines: list[str] = []
+    for name, rows, what in (
+        ("caseload", [(k, "s", "s", label) for k, label in CASELOAD_ROWS], "cases"),
+        ("case_length", CASE_LENGTH_ROWS, "answers"),
+    ):
+        figures = result.get(name)
+        if not figures:
+            continue
+        columns = list(figures)
+        lines += ["", f"| {what} | " + " | ".join(f"{int(c):,}" for c in columns) + " |"]
+        lines.append("|---" * (len(columns) + 1) + "|")
+        for key, inner, unit, label in rows:
+            shown = [cell(figures[c].get(key), inner, unit, runs) for c in columns]
+            if any(s != "–" for s in shown):
+                lines.append(f"| {label} | " + " | ".join(shown) + " |")
+    about = result["about"]
+    lines += [
+        "",
+        f"Median of {runs} runs (¹: one run, the command was slow); wall time / peak memory "
+        "of the process.",
+        f"Code: {about['code']} at {about['commit']}; Python {about['python']}, "
+        f"{about['platform']}, {about['cpus']} CPUs.",
+        "",
+        "targets_met:",
+    ]
+    for target, met in result["targets_met"].items():
+        mark = "-" if met is None else "yes" if met else "NO"
+        lines.append(f"  {mark:<3}  {target}")
+    for over in result.get("over_5x", []):
+        lines.append(f"       over 5 x: {over}")
+    return "\n".join(lines).lstrip("\n")
 
 
 if __name__ == "__main__":
