@@ -489,3 +489,22 @@ def test_one_store_shared_by_a_worker_thread_stays_whole(tmp_path: Path) -> None
         worker.join()
     assert not failed
     assert len(store.cases()) == 31 and len(store.answers("A-1", session)) == 30
+
+
+def test_a_save_knows_the_sessions_without_scanning_them_and_sees_new_ones(
+    tmp_path: Path,
+) -> None:
+    """A case open for years has a thousand sessions: a save checks its session by a
+    set worked out once per version of the case's file, and a session started since
+    (here by another process's store) is found, an unknown one refused."""
+    root = tmp_path / "db"
+    one = Store(root)
+    one.create_case("C-1")
+    first = one.start_session("C-1", "f", "F")
+    one.record("C-1", first.id, AnswerEvent("q", 1))
+    other = Store(root)
+    later = other.start_session("C-1", "f", "F")  # the case's file changes under `one`
+    one.record("C-1", later.id, AnswerEvent("q", 2))
+    with pytest.raises(StoreError, match="has no session"):
+        one.record("C-1", "not-a-session", AnswerEvent("q", 3))
+    assert [a.event.value for a in Store(root).answers("C-1", later.id)] == [2]

@@ -130,7 +130,7 @@ class SessionKeeping:
         with self._lock(True):
             # the case's document as kept while its file is unchanged (one stat)
             document = self._read(path) or {}
-            if not any(s.get("id") == session_id for s in document.get("sessions", {}).values()):
+            if session_id not in self._session_ids(path, document):
                 raise StoreError(f"case {ref!r} has no session {session_id!r}")
             try:
                 seq = answer_log.append(log_path(path), row, self.codec)
@@ -144,6 +144,19 @@ class SessionKeeping:
                     where = (Query().session == session_id) & (Query().step == event.step)
                     db.table("drafts").remove(where)
         return StoredAnswer(event, at, self.user, seq)
+
+    def _session_ids(self, path: Path, document: dict[str, Any]) -> set[str]:
+        """The ids of a case's sessions, worked out once per version of its document
+        (a case open for years has a thousand sessions; a save must not scan them)."""
+        memo: dict[Path, tuple[dict[str, Any], set[str]]]
+        memo = self.__dict__.setdefault("_session_id_memo", {})
+        kept = memo.get(path)
+        if kept is None or kept[0] is not document:
+            ids = {str(s.get("id")) for s in document.get("sessions", {}).values()}
+            if len(memo) >= 16:
+                memo.clear()
+            kept = memo[path] = (document, ids)
+        return kept[1]
 
     def audit(self, ref: str) -> list[AuditRow]:
         """Every answer event of the case in the order kept, with who, when and, for
