@@ -193,7 +193,9 @@ def recorded_values(
     return {k: v for k, v in values.items() if v}
 
 
-def _due_lines(store: Any, library: Any, ref: str, today: date) -> list[str]:
+def chosen_rules() -> list[Any]:
+    """The due rules of the policy profile chosen in the settings (the framework's own
+    when none is chosen, or the chosen one is no longer there)."""
     from assistant.casework.policies import load_policies
     from assistant.paths import content_dir
     from assistant.records.settings import load_settings
@@ -201,10 +203,13 @@ def _due_lines(store: Any, library: Any, ref: str, today: date) -> list[str]:
     profile = str(load_settings().get("policy_profile") or "framework")
     policies = load_policies(content_dir())
     try:
-        rules = profile_rules(policies, profile)
+        return profile_rules(policies, profile)
     except KeyError:
-        rules = profile_rules(policies, "framework")
-    items = case_due_items(store, library, rules, ref, today)
+        return profile_rules(policies, "framework")
+
+
+def _due_lines(store: Any, library: Any, ref: str, today: date) -> list[str]:
+    items = case_due_items(store, library, chosen_rules(), ref, today)
     if not items:
         return ["Nothing is due."]
     return [

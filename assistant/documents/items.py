@@ -261,17 +261,9 @@ def _decided(report: Report, records: CaseRecords, item: Any) -> None:
 
 
 def _due(report: Report, records: CaseRecords, item: Any) -> None:
-    from assistant.casework.due import case_due_items, profile_rules
-    from assistant.casework.policies import load_policies
-    from assistant.paths import content_dir
-    from assistant.records.settings import load_settings
+    from assistant.casework.due import case_due_items, chosen_rules
 
-    profile = str(load_settings().get("policy_profile") or "framework")
-    policies = load_policies(content_dir())
-    try:
-        rules = profile_rules(policies, profile)
-    except KeyError:
-        rules = profile_rules(policies, "framework")
+    rules = chosen_rules()
     items = case_due_items(records.store, records.library, rules, records.ref, records.today)
     if not items:
         report.add("line", "Nothing is due.")
