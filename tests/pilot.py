@@ -8,8 +8,8 @@ from textual.widgets import OptionList, TextArea
 from assistant.ui.chat import ChatScreen
 
 
-async def start_flow(pilot: Pilot, flow_title: str) -> ChatScreen:
-    """From the home screen, start the flow called `flow_title` for the chosen case."""
+async def choose_flow(pilot: Pilot, flow_title: str) -> None:
+    """On the home screen, choose the flow called `flow_title` (Enter on it)."""
     flows = pilot.app.screen.query_one("#flows", OptionList)
     flows.focus()
     flows.highlighted = next(
@@ -19,6 +19,11 @@ async def start_flow(pilot: Pilot, flow_title: str) -> ChatScreen:
     )
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def start_flow(pilot: Pilot, flow_title: str) -> ChatScreen:
+    """From the home screen, start the flow called `flow_title` for the chosen case."""
+    await choose_flow(pilot, flow_title)
     from assistant.ui.child import Handover
 
     if isinstance(pilot.app.screen, Handover):  # a child's flow: the worker hands over first

@@ -24,7 +24,7 @@ from assistant.ui.help import HelpScreen
 from assistant.ui.picker import AnswerPicker
 from assistant.ui.risk_panel import RiskPanel
 from assistant.ui.turns import AssistantTurn
-from tests.pilot import fill, wait_until
+from tests.pilot import choose_flow, fill, wait_until
 from tests.test_every_flow import answer_current
 
 LIBRARY = default_library()
@@ -36,15 +36,7 @@ WORKER_WORDS = ("Type it the way they said it", "ctrl+o skips it", "For the work
 
 async def open_child_flow(pilot: Pilot, title: str) -> Handover:
     """From the home screen, start a child's flow: the worker's handover comes first."""
-    flows = pilot.app.screen.query_one("#flows")
-    flows.focus()
-    flows.highlighted = next(
-        i
-        for i in range(flows.option_count)
-        if str(flows.get_option_at_index(i).prompt).strip() == title
-    )
-    await pilot.press("enter")
-    await pilot.pause()
+    await choose_flow(pilot, title)
     assert isinstance(pilot.app.screen, Handover)
     return pilot.app.screen
 
