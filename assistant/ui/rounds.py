@@ -138,8 +138,7 @@ class RoundScreen(Dialog[None]):
     def _focus_first(self) -> None:
         """Keyboard first: the open button, or the rater's role (on a team server, where
         the role is the account's, the first row)."""
-        found = self.query("#open") or self.query("#role:enabled") or self.query(".row Select")
-        for widget in found:
+        for widget in self.query("#open, .row Select"):  # a bound role is not focusable
             if widget.focusable:
                 widget.focus()
                 return
