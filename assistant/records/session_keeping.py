@@ -45,6 +45,7 @@ class SessionKeeping:
         codec: Codec
         read_only: bool
         _logs: answer_log.LogCache
+        _session_ids_seen: dict[Path, tuple[dict[str, Any], set[str]]]
 
         def _db(self, path: Path, write: bool = False) -> AbstractContextManager[TinyDB]: ...
         def _tinydb(
@@ -148,8 +149,7 @@ class SessionKeeping:
     def _session_ids(self, path: Path, document: dict[str, Any]) -> set[str]:
         """The ids of a case's sessions, worked out once per version of its document
         (a case open for years has a thousand sessions; a save must not scan them)."""
-        memo: dict[Path, tuple[dict[str, Any], set[str]]]
-        memo = self.__dict__.setdefault("_session_id_memo", {})
+        memo = self._session_ids_seen
         kept = memo.get(path)
         if kept is None or kept[0] is not document:
             ids = {str(s.get("id")) for s in document.get("sessions", {}).values()}

@@ -139,6 +139,8 @@ class Store(Caseload, SessionKeeping, CaseKeeping):
         self.read_only = False
         self._app_lock: FileLock | None = None
         self._logs = answer_log.LogCache()
+        #: each case file's session ids, by the version of its document read last
+        self._session_ids_seen: dict[Path, tuple[dict[str, Any], set[str]]] = {}
         self._docs = DocumentCache()
         self._index = case_index.IndexCache()
         #: cases whose files this store has made sure are private
