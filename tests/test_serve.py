@@ -346,6 +346,7 @@ def test_in_a_real_browser(server: tuple[str, Path]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1200, "height": 800})
+        sees = Screen(page)
         page.goto(base + "/")
         assert page.url.endswith("/signin")
         page.fill("#name", "alice")
@@ -356,7 +357,7 @@ def test_in_a_real_browser(server: tuple[str, Path]) -> None:
         page.fill("#password", PASSWORDS["alice"])
         page.click("button[type=submit]")
         page.wait_for_selector("body.-first-byte", timeout=20_000)
-        page.wait_for_timeout(1500)
+        sees.wait_for(page, "A SMART goal")  # the home screen, its flows loaded: keys count
         page.screenshot(path=str(ARTIFACTS / "serve-home.png"))
         page.click("#terminal")
         page.keyboard.press("n")
@@ -370,11 +371,11 @@ def test_in_a_real_browser(server: tuple[str, Path]) -> None:
             page.wait_for_timeout(200)
         created = {c.ref: c for c in Store(root).cases()}
         assert created["WEB-1"].created_by == "alice"
-        page.wait_for_timeout(500)
+        mark = len(sees.frames)
         page.keyboard.press("f")  # the flows; the first is "A SMART goal": which parent?
         page.wait_for_timeout(300)
         page.keyboard.press("Enter")
-        page.wait_for_timeout(1500)
+        sees.wait_for(page, "F2 meaning", mark)  # the conversation's keys: it is open
         page.keyboard.press("1")  # answer its first question
         store = Store(root)
         deadline = time.monotonic() + 15
@@ -427,6 +428,8 @@ class Screen:
             if words in self.text(since):
                 return len(self.frames)
             page.wait_for_timeout(100)  # type: ignore[attr-defined]
+        ARTIFACTS.mkdir(exist_ok=True)  # what was sent, kept to see why
+        (ARTIFACTS / "serve-not-shown.txt").write_text(repr(self.frames[since:]))
         raise AssertionError(f"{words!r} never shown; last sent: {self.text(since)[-400:]!r}")
 
 
@@ -456,7 +459,7 @@ def fill_rating(page: object, screen: Screen, level_position: int, reasons: str)
     a level for each row and overall, the reasons; focus ends on Submit."""
     mark = len(screen.frames)
     press(page, "Enter")
-    mark = screen.wait_for(page, "Classify together", mark)  # the case screen's keys
+    mark = screen.wait_for(page, "Case TEAM-1", mark)  # the case screen, of this case
     press(page, "r")
     screen.wait_for(page, "Rate on your own", mark)  # the role and name are the account's
     for _ in range(5):  # four rows and the overall level
