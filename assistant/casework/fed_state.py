@@ -22,35 +22,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
 
 from assistant.casework.case_log import Row, case_file_version, follows, log_rows, stored
 from assistant.casework.feeds import FedAnswer, QuestionKey, question_key
+from assistant.flows.flow_index import index_of
 from assistant.flows.loader import Flow, FlowLibrary
 from assistant.flows.runner import FlowSession
 from assistant.flows.steps import LEFT_UNTICKED
 from assistant.records.model import StoredAnswer
 from assistant.records.store import Store
-
-#: Flows by identity, with their steps by id and their factor steps by factor: a
-#: flow's own lookups walk its steps, and a factor session asks them ~60 times.
-_INDEXES: dict[int, tuple[Flow, dict[str, Any], dict[str, Any]]] = {}
-
-
-def _index(flow: Flow) -> tuple[dict[str, Any], dict[str, Any]]:
-    kept = _INDEXES.get(id(flow))
-    if kept is None or kept[0] is not flow:
-        if len(_INDEXES) > 256:
-            _INDEXES.clear()
-        steps: dict[str, Any] = {}
-        factors: dict[str, Any] = {}
-        for step in flow.steps:
-            steps.setdefault(step.id, step)
-            factor = getattr(step, "factor", None)
-            if factor is not None:
-                factors.setdefault(factor, step)
-        kept = _INDEXES[id(flow)] = (flow, steps, factors)
-    return kept[1], kept[2]
 
 
 def session_fed(flow: Flow, answers: Sequence[StoredAnswer]) -> list[FedAnswer]:
@@ -58,7 +38,8 @@ def session_fed(flow: Flow, answers: Sequence[StoredAnswer]) -> list[FedAnswer]:
     factor tick list feeds each factor left unticked as not present, as the answer
     to that factor's own question: a later session about the same person that ticks
     it and gives its status replaces it, and the other way round."""
-    steps, factor_steps = _index(flow)
+    index = index_of(flow)
+    steps, factor_steps = index.by_id, index.by_factor
     latest = {a.event.step: a for a in answers}
     current = FlowSession(flow, [a.event for a in answers]).answers()
     subject = str(current.get(flow.about, "")) if flow.about else ""

@@ -21,7 +21,7 @@ currently visible, keyed by step id.
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +90,56 @@ class Group:
 
 
 Condition = StepTest | Group
+#: A condition made into one function of the answers (see `check_of`).
+Check = Callable[[Mapping[str, Any]], bool]
+
+
+def check_of(condition: Condition) -> Check:
+    """`condition.holds` as one plain function, made once per flow: replaying a case's
+    sessions judges every condition of every session, and the method's tests of
+    `test` and `op` by name cost more than the answers they look at. Holds exactly
+    when `holds` does (tests/test_conditions.py compares them)."""
+    if isinstance(condition, Group):
+        checks = tuple(check_of(c) for c in condition.items)
+        if condition.op == "not":
+            inner = checks[0]
+            return lambda answers: not inner(answers)
+        if condition.op == "any":
+            return lambda answers: any(check(answers) for check in checks)
+
+        def every(answers: Mapping[str, Any]) -> bool:
+            for check in checks:  # noqa: SIM110 - a generator costs twice as much here
+                if not check(answers):
+                    return False
+            return True
+
+        return every
+    return _test_check(condition.step, condition.test, condition.value)
+
+
+def _test_check(step: str, test: str, value: Any) -> Check:
+    if test == "answered":
+        wanted = bool(value)
+        return lambda answers: (step in answers) is wanted
+    if test == "ticked":
+        return lambda answers: (
+            step not in answers or (isinstance(given := answers[step], list) and value in given)
+        )
+    if test == "equals":
+        return lambda answers: step in answers and answers[step] == value
+    if test == "in":
+        return lambda answers: step in answers and answers[step] in value
+    if test == "includes":
+        return lambda answers: isinstance(given := answers.get(step), list) and value in given
+    at_least = test == "at_least"
+
+    def compared(answers: Mapping[str, Any]) -> bool:
+        given = answers.get(step)  # no answer is not a number
+        if not isinstance(given, int | float) or isinstance(given, bool):
+            return False
+        return given >= value if at_least else given <= value
+
+    return compared
 
 
 def parse_condition(raw: Any, depth: int = 1) -> Condition:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from assistant.flows.flow_index import index_of
 from assistant.flows.loader import Flow
 from assistant.flows.steps import PLACEHOLDER
 from assistant.records.events import AnswerEvent
@@ -120,13 +121,15 @@ class FlowSession:
         """Steps whose conditions hold, judged on the answers of visible steps only."""
         answers: dict[str, Any] = {}
         visible = []
-        for step in self.flow.steps:
-            if step.when is not None and not step.when.holds(answers):
+        latest = self._latest
+        for step, check, step_id, question in index_of(self.flow).plan:
+            if check is not None and not check(answers):
                 continue
             visible.append(step)
-            event = self._latest.get(step.id)
-            if step.is_question and event is not None and not event.skipped:
-                answers[step.id] = event.value
+            if question:
+                event = latest.get(step_id)
+                if event is not None and not event.skipped:
+                    answers[step_id] = event.value
         return visible
 
     def shown(self, step: Any) -> Any:
