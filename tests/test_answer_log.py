@@ -190,3 +190,32 @@ def test_a_log_read_in_one_go_still_names_its_bad_line(tmp_path: Path, bad: byte
     path.write_bytes(b"\n".join([lines[0], bad, lines[2]]) + b"\n")
     with pytest.raises(DamagedFileError, match="line 2 "):
         read_log(path)
+
+
+def test_an_answer_s_shape_is_checked_field_by_field_as_fields_says() -> None:
+    """`_shaped` is written out for speed; it holds exactly when every field of
+    FIELDS is there and of its type, whichever one is missing or wrong."""
+    row = {"seq": 1, "session": "s", "step": "q", "skipped": False, "at": "t", "who": "w"}
+    assert answer_log._shaped(row)
+    assert answer_log._shaped({**row, "value": [1], "prev": "x"})
+    assert not answer_log._shaped([row])
+    for field, kind in answer_log.FIELDS.items():
+        missing = {k: v for k, v in row.items() if k != field}
+        assert not answer_log._shaped(missing), field
+        wrong = "1" if kind is not str else 1
+        assert not answer_log._shaped({**row, field: wrong}), field
+
+
+def test_a_value_the_quick_reader_refuses_is_read_as_the_json_module_reads_it(
+    tmp_path: Path,
+) -> None:
+    """A log is parsed in one go by pydantic-core's reader; a value it refuses but
+    the json module reads (a lone surrogate) is read line by line, as before."""
+    path = tmp_path / "C-1.answers.jsonl"
+    row = {"session": "s", "step": "q", "value": 1, "skipped": False, "at": "t", "who": "w"}
+    append(path, row)
+    append(path, {**row, "value": "ok"})
+    odd = b'{"session":"s","step":"q","value":"\\ud800","skipped":false,"at":"t","who":"w","seq":3}'
+    path.write_bytes(path.read_bytes() + odd + b"\n")
+    assert [r["value"] for r in read_log(path)] == [1, "ok", "\ud800"]
+    assert [r["seq"] for r in read_log(path)] == [1, 2, 3]

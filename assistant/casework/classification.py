@@ -12,6 +12,7 @@ from datetime import date
 
 from assistant.casework.fed_state import current_sources, session_fed
 from assistant.casework.feeds import CaseInput, FedAnswer, build_input, input_from
+from assistant.casework.replay import CaseReplay
 from assistant.casework.timeline import history
 from assistant.flows.loader import FlowLibrary
 from assistant.flows.runner import FlowSession
@@ -40,15 +41,14 @@ def fed_answers(store: Store, library: FlowLibrary, ref: str) -> tuple[list[FedA
     not be read."""
     fed: list[FedAnswer] = []
     unread: list[str] = []
-    by_session = store.answers_by_session(ref)
-    for record in store.sessions(ref):
+    case = CaseReplay.of(store, ref)
+    for record in case.sessions(ref):
         flow = library.flows.get(record.flow_id)
-        stored = by_session.get(record.id, [])
         if flow is None:
-            if stored:
+            if record.id in case.rows:
                 unread.append(record.flow_id)
             continue
-        fed.extend(session_fed(flow, stored))
+        fed.extend(session_fed(flow, case.current(record.id, flow)))
     return fed, sorted(set(unread))
 
 

@@ -40,6 +40,7 @@ from assistant.casework.due_rules import (
     engine_items,
     supervision_dates,
 )
+from assistant.casework.replay import CaseReplay
 from assistant.records.permissions import CACHE_FOLDER
 
 #: the cache's own shape; change it when what is kept changes
@@ -69,29 +70,6 @@ class CaseDue:
     engine: str | None
 
 
-class OneCase:
-    """One case's records as the store gives them, read once (the due functions and
-    the classification each ask the store again otherwise)."""
-
-    def __init__(self, store: Any, ref: str) -> None:
-        self.ref = ref
-        self._sessions = store.sessions(ref)
-        self._answers = store.answers_by_session(ref)
-        self._decisions = store.decisions(ref)
-
-    def sessions(self, ref: str) -> list[Any]:
-        assert ref == self.ref, ref
-        return self._sessions
-
-    def answers_by_session(self, ref: str) -> dict[str, list[Any]]:
-        assert ref == self.ref, ref
-        return self._answers
-
-    def decisions(self, ref: str) -> list[dict[str, Any]]:
-        assert ref == self.ref, ref
-        return self._decisions
-
-
 def case_due(store: Any, library: Any, ref: str) -> CaseDue:
     """Work out what `ref` gives for any day, from one read of its records."""
     from assistant.casework.classification import fed_answers
@@ -99,7 +77,7 @@ def case_due(store: Any, library: Any, ref: str) -> CaseDue:
     from assistant.casework.feeds import build_input
     from assistant.records.store import Store
 
-    one = OneCase(store, ref)
+    one = CaseReplay(store, ref)
     facts = case_facts(one, library, ref)
     supervision = tuple(supervision_dates(one, library, ref))
     fed, _ = fed_answers(cast(Store, one), library, ref)

@@ -51,7 +51,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from assistant.casework.decisions import agreed_decisions, latest_agreed
-from assistant.flows.runner import FlowSession
+from assistant.casework.replay import CaseReplay
 from assistant.risk.trajectory import add_months
 
 #: where an actual return home is recorded: (flow id, step id); the newest answer wins
@@ -238,19 +238,17 @@ def current_answers(
     a question hidden by a later change does not count); skipped questions have none.
     """
     newest: dict[tuple[str, str], Answer] = {}
-    by_session = store.answers_by_session(ref)
-    for record in store.sessions(ref):
+    case = CaseReplay.of(store, ref)
+    for record in case.sessions(ref):
         if flows is not None and record.flow_id not in flows:
             continue
         flow = library.flows.get(record.flow_id)
-        stored = by_session.get(record.id, [])
-        if flow is None or not stored:
+        if flow is None or record.id not in case.rows:
             continue
-        latest = {a.event.step: a for a in stored}
-        for step, value in FlowSession(flow, [a.event for a in stored]).answers().items():
-            key, seq = (flow.id, step), latest[step].seq
+        for step, row in case.current(record.id, flow).items():
+            key, seq = (flow.id, step), row["seq"]
             if key not in newest or seq > newest[key][0]:
-                newest[key] = (seq, value, latest[step].at)
+                newest[key] = (seq, row.get("value"), row["at"])
     return newest
 
 
@@ -403,13 +401,14 @@ def supervision_items(store: Any, library: Any, ref: str, today: date) -> list[D
 
 def supervision_dates(store: Any, library: Any, ref: str) -> list[tuple[str, str, str]]:
     """The dates of `supervision_items` as (what, YYYY-MM-DD, source), whatever the day."""
-    by_session = store.answers_by_session(ref)
+    case = CaseReplay.of(store, ref)
     newest: tuple[str, Any, dict[str, Any]] | None = None
-    for record in store.sessions(ref):
+    for record in case.sessions(ref):
         flow = library.flows.get(record.flow_id)
         if flow is None or flow.id not in SUPERVISION_FLOWS:
             continue
-        answers = FlowSession(flow, [a.event for a in by_session.get(record.id, [])]).answers()
+        current = case.current(record.id, flow)
+        answers = {step: row.get("value") for step, row in current.items()}
         dated = [by for _, by in SUPERVISION_ACTIONS] + [NEXT_SUPERVISION, NEXT_CLASSIFICATION]
         if any(step in answers for step in dated) and (
             newest is None or record.started_at > newest[0]

@@ -21,33 +21,31 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
 
-from assistant.casework.case_log import Row, case_file_version, follows, log_rows, stored
+from assistant.casework.case_log import Row, case_file_version, follows, log_rows
 from assistant.casework.feeds import FedAnswer, QuestionKey, question_key
+from assistant.casework.replay import current_rows
 from assistant.flows.flow_index import index_of
 from assistant.flows.loader import Flow, FlowLibrary
-from assistant.flows.runner import FlowSession
 from assistant.flows.steps import LEFT_UNTICKED
-from assistant.records.model import StoredAnswer
 from assistant.records.store import Store
 
 
-def session_fed(flow: Flow, answers: Sequence[StoredAnswer]) -> list[FedAnswer]:
-    """What one session's current answers feed, in the order its flow asks them. A
-    factor tick list feeds each factor left unticked as not present, as the answer
-    to that factor's own question: a later session about the same person that ticks
-    it and gives its status replaces it, and the other way round."""
+def session_fed(flow: Flow, current: dict[str, Row]) -> list[FedAnswer]:
+    """What one session's current answers (as kept rows, see `current_rows`) feed, in
+    the order its flow asks them. A factor tick list feeds each factor left unticked
+    as not present, as the answer to that factor's own question: a later session
+    about the same person that ticks it and gives its status replaces it, and the
+    other way round."""
     index = index_of(flow)
     steps, factor_steps = index.by_id, index.by_factor
-    latest = {a.event.step: a for a in answers}
-    current = FlowSession(flow, [a.event for a in answers]).answers()
-    subject = str(current.get(flow.about, "")) if flow.about else ""
+    about = current.get(flow.about) if flow.about else None
+    subject = str(about.get("value", "")) if about is not None else ""
     fed: list[FedAnswer] = []
-    for step_id, value in current.items():
+    for step_id, row in current.items():
         step = steps[step_id]
-        at, seq = latest[step_id].at, latest[step_id].seq
-        for path, fed_value in step.fed_all(value):
+        at, seq = row["at"], row["seq"]
+        for path, fed_value in step.fed_all(row.get("value")):
             label, question = step.label, (flow.id, step_id)
             if path.startswith("factors.") and step.kind == "multi":
                 # left unticked in a tick list: the same question as the factor's own,
@@ -190,13 +188,13 @@ class FedState:
 
     def _work_out(self, session: str, rows: list[Row]) -> set[QuestionKey]:
         """Work out again what `session` feeds; the questions to settle afresh."""
-        answers = [stored(rows[place]) for place in self.rows_of[session]]
         flow = self.library.flows.get(self.flow_of[session])
         if flow is None:
             self.unread[session] = self.flow_of[session]
             fed: list[FedAnswer] = []
         else:
-            fed = session_fed(flow, answers)
+            of_session = (rows[place] for place in self.rows_of[session])
+            fed = session_fed(flow, current_rows(flow, of_session))
         # this session's answer to each question now: (first place, newest place, newest)
         now: dict[QuestionKey, tuple[int, int, FedAnswer]] = {}
         for place, answer in enumerate(fed):

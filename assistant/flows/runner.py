@@ -34,6 +34,7 @@ __all__ = [
     "RunnerError",
     "Turn",
     "about_words",
+    "counted",
     "fill",
 ]
 
@@ -83,6 +84,27 @@ def fill(text: str, recorded: Recorded | None) -> str:
     return "\n".join(lines)
 
 
+def counted(flow: Flow, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Of `given` (each question's newest answer, skipped ones left out), the answers
+    that count: those of the questions visible on them, in the flow's order (what
+    `FlowSession.answers` gives for the same answers)."""
+    return _walk(flow, given)[1]
+
+
+def _walk(flow: Flow, given: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """The flow's visible steps, and the answers of its visible questions: a step is
+    visible when its condition holds on the answers of the visible steps before it."""
+    answers: dict[str, Any] = {}
+    visible = []
+    for step, check, step_id, question in index_of(flow).plan:
+        if check is not None and not check(answers):
+            continue
+        visible.append(step)
+        if question and step_id in given:
+            answers[step_id] = given[step_id]
+    return visible, answers
+
+
 class RunnerError(ValueError):
     """An action that the session cannot take in its present state."""
 
@@ -117,20 +139,12 @@ class FlowSession:
         self._latest[event.step] = event
 
     # -- what is visible -------------------------------------------------
+    def _given(self) -> dict[str, Any]:
+        return {step: e.value for step, e in self._latest.items() if not e.skipped}
+
     def visible_steps(self) -> list[Any]:
         """Steps whose conditions hold, judged on the answers of visible steps only."""
-        answers: dict[str, Any] = {}
-        visible = []
-        latest = self._latest
-        for step, check, step_id, question in index_of(self.flow).plan:
-            if check is not None and not check(answers):
-                continue
-            visible.append(step)
-            if question:
-                event = latest.get(step_id)
-                if event is not None and not event.skipped:
-                    answers[step_id] = event.value
-        return visible
+        return _walk(self.flow, self._given())[0]
 
     def shown(self, step: Any) -> Any:
         """The step as the conversation shows it: a message with its placeholders
@@ -141,11 +155,7 @@ class FlowSession:
 
     def answers(self) -> dict[str, Any]:
         """The current answer of each visible, answered question."""
-        return {
-            s.id: self._latest[s.id].value
-            for s in self.visible_steps()
-            if s.is_question and s.id in self._latest and not self._latest[s.id].skipped
-        }
+        return _walk(self.flow, self._given())[1]
 
     def _settled(self, step: Any) -> bool:
         return step.id in self._latest
