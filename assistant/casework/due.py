@@ -67,15 +67,18 @@ def due_items(
     profile: str,
     today: date,
     keep: bool = True,
+    helper: bool = False,
 ) -> list[DueItem]:
     """Every due item of every (unarchived) case the store shows, soonest first.
 
     What each case gives whatever the day is worked out once and kept in the
     database folder (`keep`), so a later run reads only the cases that changed
-    since (see `assistant.casework.due_cache`)."""
+    since (see `assistant.casework.due_cache`). With `helper`, a run with many
+    cases to work out shares them with a second process (`reunify due` does)."""
     from assistant.casework.due_cache import caseload_due_items
 
-    return caseload_due_items(store, library, profile_rules(policies, profile), today, keep)
+    rules = profile_rules(policies, profile)
+    return caseload_due_items(store, library, rules, today, keep, helper)
 
 
 # -- what a flow's messages show of the case --------------------------------------

@@ -231,6 +231,24 @@ def _stamp(path: Path) -> Stamp:
     return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
 
 
+def header_for(store: Any, library: Any) -> dict[str, Any]:
+    """What a cache is for: its format, the code, the flows and the database."""
+    return {
+        "format": FORMAT,
+        "code": code_version(),
+        "content": content_version(library),
+        "database": database_id(store.root),
+    }
+
+
+def case_key(store: Any, ref: str) -> list[Stamp]:
+    """The versions of the case's two files, which its kept entry is keyed by."""
+    from assistant.records.answer_log import log_path
+
+    case_file = store.case_path(ref)
+    return [_stamp(case_file), _stamp(log_path(case_file))]
+
+
 # -- the cache ---------------------------------------------------------------------------
 class DueCache:
     """The kept `CaseDue` of each case of one database (see the module's docstring)."""
@@ -238,14 +256,11 @@ class DueCache:
     def __init__(self, store: Any, library: Any) -> None:
         self.store, self.library = store, library
         self.path = cache_path(store.root)
-        self.header = {
-            "format": FORMAT,
-            "code": code_version(),
-            "content": content_version(library),
-            "database": database_id(store.root),
-        }
+        self.header = header_for(store, library)
         self.cases: dict[str, dict[str, Any]] = self._load()
         self.changed = False
+        #: the files' versions read by `fresh`, for `case` to use (read once a run)
+        self._keys: dict[str, list[Stamp]] = {}
 
     def _load(self) -> dict[str, dict[str, Any]]:
         """The kept cases; {} for a cache that is missing, damaged or not this one's."""
@@ -271,10 +286,7 @@ class DueCache:
         """The case's `CaseDue` and its kept entry: kept if its files have not changed
         since (and not `again`), else worked out afresh. The files' versions are read
         first, so a change made while the case is worked out is seen next time."""
-        from assistant.records.answer_log import log_path
-
-        case_file = self.store.case_path(ref)
-        key = [_stamp(case_file), _stamp(log_path(case_file))]
+        key = self._keys.pop(ref, None) or case_key(self.store, ref)
         kept = self.cases.get(ref)
         if not again and isinstance(kept, dict) and kept.get("key") == key:
             try:
@@ -286,6 +298,18 @@ class DueCache:
         self.cases[ref] = entry
         self.changed = True
         return worked_out, entry
+
+    def fresh(self, ref: str) -> bool:
+        """Whether the case's kept entry is for its files as they are now."""
+        key = self._keys[ref] = case_key(self.store, ref)
+        kept = self.cases.get(ref)
+        return isinstance(kept, dict) and kept.get("key") == key
+
+    def take(self, ref: str, entry: dict[str, Any]) -> None:
+        """Keep an entry worked out elsewhere (a helper: see `due_helper`); it is
+        checked as any kept entry is when the case's items are asked for."""
+        self.cases[ref] = entry
+        self.changed = True
 
     def trajectory(
         self, case: CaseDue, entry: dict[str, Any], today: date
@@ -342,17 +366,38 @@ class DueCache:
 
 
 def caseload_due_items(
-    store: Any, library: Any, rules: list[Any], today: date, keep: bool = True
+    store: Any,
+    library: Any,
+    rules: list[Any],
+    today: date,
+    keep: bool = True,
+    helper: bool = False,
 ) -> list[DueItem]:
     """Every due item of every (unarchived) case the store shows, soonest first; with
-    `keep`, through the cache in the database folder."""
+    `keep`, through the cache in the database folder, and with `helper`, many cases
+    to work out are shared with a second process (see `assistant.casework.due_helper`)."""
+    from assistant.casework.due_helper import Helper, helper_wanted
+
     items: list[DueItem] = []
+    refs = [record.ref for record in store.cases()]  # only those this user may see
     if not keep:
-        for record in store.cases():
-            items += items_on(case_due(store, library, record.ref), rules, today)
-    else:
-        cache = DueCache(store, library)
-        for record in store.cases():  # only those this user may see
-            items += cache.items(record.ref, rules, today)
-        cache.save()
+        for ref in refs:
+            items += items_on(case_due(store, library, ref), rules, today)
+        return sorted(items, key=lambda i: (i.due_on, i.case, i.what))
+    cache = DueCache(store, library)
+    helping: Helper | None = None
+    if helper:
+        stale = [ref for ref in refs if not cache.fresh(ref)]
+        if helper_wanted(store, len(stale)):
+            helping = Helper(store.root, stale, cache.header)
+    try:
+        for ref in refs:
+            done = helping.entry(ref) if helping is not None else None
+            if done is not None:
+                cache.take(ref, done)
+            items += cache.items(ref, rules, today)
+    finally:
+        if helping is not None:
+            helping.stop()
+    cache.save()
     return sorted(items, key=lambda i: (i.due_on, i.case, i.what))

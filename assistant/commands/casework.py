@@ -125,6 +125,7 @@ def cmd_due(args: argparse.Namespace) -> int:
             load_policies(content_dir()),
             args.profile,
             date.today(),
+            helper=True,
         )
     except KeyError as exc:
         raise UserError(str(exc.args[0]), EXIT_USAGE) from None
