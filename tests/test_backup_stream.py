@@ -164,7 +164,10 @@ def test_a_backup_missing_a_line_or_cut_short_is_refused(tmp_path: Path) -> None
         (lines[:-1] + lines[3:4] + lines[-1:], "holds cases/C-1.answers.jsonl twice"),
         (lines + lines[3:4], "follows its last line"),
         ([*lines[:-1], b'{"name":"../x.json","document":{}}\n', *lines[-1:]], "unexpected"),
+        # the same file in other spacing: a backup is checked as written, byte for byte
+        ([*lines[:3], lines[3].replace(b'":', b'": '), *lines[4:]], "do not match"),
     ]
+    assert json.loads(cases[-1][0][3]) == json.loads(lines[3])
     for damaged, why in cases:
         path.write_bytes(b"".join(damaged))
         with pytest.raises(BackupError, match=why):

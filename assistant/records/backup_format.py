@@ -216,11 +216,13 @@ class Reader:
             raise self._not_backup("its first line has no id")
         return header
 
-    def _line(self, line: bytes, number: int, backup_id: str, codec: Codec) -> Any:
+    def _line(self, line: bytes, number: int, backup_id: str, codec: Codec) -> tuple[bytes, Any]:
+        """A line's JSON as written (unsealed) and what it holds."""
         line = line.rstrip(b"\r\n")
         try:
             raw = line if line.startswith(b"{") else base64.b64decode(line, validate=True)
-            return json.loads(codec.decode(raw, line_name(backup_id, number)))
+            data = codec.decode(raw, line_name(backup_id, number))
+            return data, json.loads(data)
         except (ValueError, binascii.Error, RecursionError) as exc:
             raise self._damaged(f"line {number + 1} cannot be read ({str(exc)[:120]})") from None
 
@@ -235,13 +237,13 @@ class Reader:
         for number, line in enumerate(rest, 1):
             if end is not None:
                 raise self._damaged(f"line {number + 1} follows its last line")
-            content = self._line(line, number, header["id"], codec)
+            data, content = self._line(line, number, header["id"], codec)
             if not isinstance(content, dict):
                 raise self._damaged(f"line {number + 1} is not a file of the database")
             if content.get("end") is True:
                 end = content
                 continue
-            digest.update(dumps(content) + b"\n")
+            digest.update(data + b"\n")  # the line as written, not written again
             yield self._check(content.get("name"), content.get("document"), seen)
         if end is None:
             raise self._damaged("it was cut short (it has no last line)")
