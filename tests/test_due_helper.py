@@ -247,3 +247,23 @@ def test_the_helper_never_runs_code_from_the_folder_it_was_started_in(
     due(store)
     assert not trap.exists()
     assert watched.taken
+
+
+async def test_the_home_screen_shares_a_long_run_with_a_helper(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.ui.app import create_app
+    from assistant.ui.due import due_lines
+    from assistant.ui.home_due import WORKING
+    from tests.pilot import wait_until
+
+    today = date.today()
+    expected = due_items(store, LIBRARY, POLICIES, "framework", today, keep=False)
+    watched = Watched(monkeypatch, pause=0.1)
+    app = create_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        due = app.screen.query_one("#due")
+        await wait_until(pilot, lambda: WORKING not in str(due.render()), 60)
+        assert [i.as_dict() for i in due.items] == [i.as_dict() for i in expected]
+        assert str(due.render()) == str(due_lines(expected, limit=3))
+    assert watched.taken and watched.helpers and watched.ended()

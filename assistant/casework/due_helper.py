@@ -1,13 +1,15 @@
-"""A second process for a cold `reunify due`, working from the other end of the list.
+"""A second process for a long due run, working from the other end of the list.
 
 Working a case out (`case_due`: replaying its sessions, classifying it) is
 Python work on one core, about 5 ms a case: a due run with nothing kept (the
 cache deleted, or Reunify upgraded) took about 6 s at 1,000 cases. Social
-workers' laptops have two cores or more, so `reunify due` hands part of such a
-run to a helper:
+workers' laptops have two cores or more, so `reunify due` and the home screen
+(in its thread) hand part of such a run to a helper:
 
-- The helper is a plain subprocess, `python -m assistant.casework.due_helper_run`
-  (the same on Windows: nothing of this process is re-imported or copied).
+- The helper is a plain subprocess, `python -P -m assistant.casework.due_helper_run`
+  (the same on Windows, with no console window: nothing of this process is
+  re-imported or copied). If this process ends first, the helper's next line
+  finds no reader and it ends too.
   Its job comes on its standard input: the database folder and the cases.
 - It says first what it reads through: the due cache's header (the code, the
   flows and the database). Its work is taken only if that is this process's.
@@ -87,6 +89,8 @@ class Helper:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 env=_environment(),
+                # on Windows, no console window flashes up for it under the app
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
             )
         except (OSError, ValueError):
             return  # no helper: this process works every case out itself

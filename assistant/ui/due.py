@@ -17,12 +17,14 @@ from assistant.ui.dialog import Dialog
 
 def compute_due(store: Any, library: Any, profile: str = "framework") -> list[Any]:
     """Every due item, soonest first (runs in a thread: the cases changed since the
-    last run are read and classified; see `assistant.casework.due_cache`)."""
+    last run are read and classified, many of them shared with a helper process;
+    see `assistant.casework.due_cache` and `assistant.casework.due_helper`)."""
     from assistant.casework.due import due_items
     from assistant.casework.policies import load_policies
     from assistant.paths import content_dir
 
-    return due_items(store, library, load_policies(content_dir()), profile, date.today())
+    policies = load_policies(content_dir())
+    return due_items(store, library, policies, profile, date.today(), helper=True)
 
 
 def due_lines(items: list[Any], limit: int | None = None) -> Text:
