@@ -165,6 +165,53 @@ def test_a_warm_run_works_out_only_the_cases_that_changed(
     assert again([]) == due(small, keep=False)
 
 
+def test_a_run_stopped_part_way_keeps_what_it_worked_out(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home screen's run is stopped when the app closes: it stops at the next
+    case, and the next run works out only the cases it had not reached."""
+    counting = Counting(monkeypatch)
+    shown = [c.ref for c in small.cases()]
+    asked = iter(range(100))
+    stop = lambda: next(asked) >= 4  # noqa: E731 - stopped before the fifth case
+    due_items(small, LIBRARY, POLICIES, "framework", DAY, cancelled=stop)
+    assert counting.take() == shown[:4]
+    found = due(small)
+    assert counting.take() == shown[4:]
+    assert found == due(small, keep=False)
+
+
+async def test_closing_the_app_stops_the_due_run_at_the_next_case(
+    small: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from assistant.ui.app import create_app
+
+    started, worked = threading.Event(), []
+    real = due_cache.case_due
+
+    def slow(store: Any, library: Any, ref: str) -> Any:
+        started.set()
+        worked.append(ref)
+        time.sleep(0.2)
+        return real(store, library, ref)
+
+    monkeypatch.setattr(due_cache, "case_due", slow)
+    app = create_app(small)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(300):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        await pilot.press("ctrl+q")
+    begun = time.perf_counter()
+    while len(small.cases()) > len(worked) and time.perf_counter() - begun < 3:
+        time.sleep(0.05)  # the thread, if it were not stopped, would go on
+    assert 0 < len(worked) < len(small.cases())
+
+
 def test_a_case_recorded_through_the_flows_is_due_as_worked_out_fresh(small: Store) -> None:
     """The child goes home: the return's dates replace the plan's."""
     ref = small.cases()[0].ref

@@ -11,6 +11,7 @@ worked out here too, from the same records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -68,17 +69,19 @@ def due_items(
     today: date,
     keep: bool = True,
     helper: bool = False,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[DueItem]:
     """Every due item of every (unarchived) case the store shows, soonest first.
 
     What each case gives whatever the day is worked out once and kept in the
     database folder (`keep`), so a later run reads only the cases that changed
     since (see `assistant.casework.due_cache`). With `helper`, a run with many
-    cases to work out shares them with a second process (`reunify due` does)."""
+    cases to work out shares them with a second process (`reunify due` and the home
+    screen do). A run stops at the next case once `cancelled()` says so."""
     from assistant.casework.due_cache import caseload_due_items
 
     rules = profile_rules(policies, profile)
-    return caseload_due_items(store, library, rules, today, keep, helper)
+    return caseload_due_items(store, library, rules, today, keep, helper, cancelled)
 
 
 # -- what a flow's messages show of the case --------------------------------------

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -372,16 +373,21 @@ def caseload_due_items(
     today: date,
     keep: bool = True,
     helper: bool = False,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[DueItem]:
     """Every due item of every (unarchived) case the store shows, soonest first; with
     `keep`, through the cache in the database folder, and with `helper`, many cases
-    to work out are shared with a second process (see `assistant.casework.due_helper`)."""
+    to work out are shared with a second process (see `assistant.casework.due_helper`).
+    `cancelled` is asked before each case: once it says so, the run stops there (the
+    items are then not all there) and keeps what it worked out so far."""
     from assistant.casework.due_helper import Helper, helper_wanted
 
     items: list[DueItem] = []
     refs = [record.ref for record in store.cases()]  # only those this user may see
     if not keep:
         for ref in refs:
+            if cancelled is not None and cancelled():
+                break
             items += items_on(case_due(store, library, ref), rules, today)
         return sorted(items, key=lambda i: (i.due_on, i.case, i.what))
     cache = DueCache(store, library)
@@ -392,6 +398,8 @@ def caseload_due_items(
             helping = Helper(store.root, stale, cache.header)
     try:
         for ref in refs:
+            if cancelled is not None and cancelled():
+                break
             done = helping.entry(ref) if helping is not None else None
             if done is not None:
                 cache.take(ref, done)

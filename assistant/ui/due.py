@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,12 @@ from assistant.text import printable
 from assistant.ui.dialog import Dialog
 
 
-def compute_due(store: Any, library: Any, profile: str = "framework") -> list[Any]:
+def compute_due(
+    store: Any,
+    library: Any,
+    profile: str = "framework",
+    cancelled: Callable[[], bool] | None = None,
+) -> list[Any]:
     """Every due item, soonest first (runs in a thread: the cases changed since the
     last run are read and classified, many of them shared with a helper process;
     see `assistant.casework.due_cache` and `assistant.casework.due_helper`)."""
@@ -24,7 +30,8 @@ def compute_due(store: Any, library: Any, profile: str = "framework") -> list[An
     from assistant.paths import content_dir
 
     policies = load_policies(content_dir())
-    return due_items(store, library, policies, profile, date.today(), helper=True)
+    today = date.today()
+    return due_items(store, library, policies, profile, today, helper=True, cancelled=cancelled)
 
 
 def due_lines(items: list[Any], limit: int | None = None) -> Text:

@@ -70,7 +70,8 @@ class DueSoon(Static):
             if inputs == self._worked_from:
                 items = None  # nothing changed: what is shown stands
             else:
-                items = compute_due(self.store, library, profile)
+                # stops at the next case when the app closes (it would wait for it)
+                items = compute_due(self.store, library, profile, lambda: worker.is_cancelled)
         except Exception as exc:  # shown, never fatal: the list is a convenience
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, str(exc))
