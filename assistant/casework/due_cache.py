@@ -19,7 +19,9 @@ there is removed). It holds facts of every case it has seen, but a run only
 shows the cases the store shows (a team server's user sees their own).
 
 Cases are worked out one at a time, and only what is kept of each stays in
-memory (the store keeps the few logs it read last, not every one).
+memory (the store keeps the few logs it read last, not every one). A run with
+many cases to work out can share them with a helper process
+(`assistant.casework.due_helper`), and can be stopped between cases.
 """
 
 from __future__ import annotations

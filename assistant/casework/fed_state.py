@@ -40,7 +40,7 @@ def session_fed(flow: Flow, current: dict[str, Row]) -> list[FedAnswer]:
     index = index_of(flow)
     steps, factor_steps = index.by_id, index.by_factor
     about = current.get(flow.about) if flow.about else None
-    subject = str(about.get("value", "")) if about is not None else ""
+    subject = str(about.get("value")) if about is not None else ""
     fed: list[FedAnswer] = []
     for step_id, row in current.items():
         step = steps[step_id]
