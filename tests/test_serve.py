@@ -432,6 +432,16 @@ class Screen:
         (ARTIFACTS / "serve-not-shown.txt").write_text(repr(self.frames[since:]))
         raise AssertionError(f"{words!r} never shown; last sent: {self.text(since)[-400:]!r}")
 
+    def quiet(self, page: object, ms: int = 150, seconds: float = 15) -> None:
+        """Wait until nothing more has been sent for `ms` (the app has drawn what the
+        last key did), however long a loaded machine takes to draw it."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            before = len(self.frames)
+            page.wait_for_timeout(ms)  # type: ignore[attr-defined]
+            if len(self.frames) == before:
+                return
+
 
 def press(page: object, *keys: str, pause: int = 40) -> None:
     for key in keys:
@@ -462,9 +472,10 @@ def fill_rating(page: object, screen: Screen, level_position: int, reasons: str)
     mark = screen.wait_for(page, "Case TEAM-1", mark)  # the case screen, of this case
     press(page, "r")
     screen.wait_for(page, "Rate on your own", mark)  # the role and name are the account's
-    for _ in range(5):  # four rows and the overall level
-        press(page, "Enter", *["ArrowDown"] * level_position)
-        press(page, "Enter", "Tab", pause=250)  # the list closes, then the next row
+    for _ in range(5):  # four rows and the overall level, each key once the last is drawn
+        for key in ("Enter", *["ArrowDown"] * level_position, "Enter", "Tab"):
+            press(page, key)
+            screen.quiet(page)
     page.keyboard.type(reasons, delay=20)  # type: ignore[attr-defined]
     screen.wait_for(page, reasons[-11:], mark)  # every key before it has been taken
     press(page, "Tab")
