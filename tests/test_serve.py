@@ -360,9 +360,11 @@ def test_in_a_real_browser(server: tuple[str, Path]) -> None:
         sees.wait_for(page, "A SMART goal")  # the home screen, its flows loaded: keys count
         page.screenshot(path=str(ARTIFACTS / "serve-home.png"))
         page.click("#terminal")
-        page.keyboard.press("n")
-        page.wait_for_timeout(300)
+        mark = len(sees.frames)
+        page.keyboard.press("n")  # the new case's field: each key once the last is drawn
+        sees.quiet(page)
         page.keyboard.type("WEB-1", delay=50)
+        sees.wait_for(page, "EB-1", mark)  # every letter reached the field
         page.keyboard.press("Enter")
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and not any(
@@ -373,7 +375,7 @@ def test_in_a_real_browser(server: tuple[str, Path]) -> None:
         assert created["WEB-1"].created_by == "alice"
         mark = len(sees.frames)
         page.keyboard.press("f")  # the flows; the first is "A SMART goal": which parent?
-        page.wait_for_timeout(300)
+        sees.quiet(page)
         page.keyboard.press("Enter")
         sees.wait_for(page, "F2 meaning", mark)  # the conversation's keys: it is open
         page.keyboard.press("1")  # answer its first question
