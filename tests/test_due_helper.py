@@ -5,7 +5,8 @@ first on; its entries are taken only when it reads through the same code, flows
 and database. Whatever happens to it, the items (and the cache) are those of a
 run in one process, and an error is the one that run gives. The parent is slowed
 down here (a sleep per case it works out itself), so that the helper, which
-takes a moment to start, gets cases to do.
+takes a moment to start, gets cases to do: it waits, before its first case, until
+the helper has said one or ended.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Watched:
 
         def slow_case_due(store: Any, library: Any, ref: str) -> Any:
             self.own.append(ref)
+            self.wait_for_helper()
             time.sleep(pause)
             return real_case_due(store, library, ref)
 
@@ -83,6 +85,17 @@ class Watched:
         monkeypatch.setattr(due_cache, "case_due", slow_case_due)
         monkeypatch.setattr(DueCache, "take", take)
         monkeypatch.setattr(due_helper.Helper, "__init__", init)
+
+    def wait_for_helper(self, seconds: float = 60) -> None:
+        """Until the helper has said a case or ended: however loaded the machine, it
+        gets to work before this process is done (else nothing of it is tested)."""
+        deadline = time.monotonic() + seconds
+        while self.helpers and time.monotonic() < deadline:
+            helper = self.helpers[-1]
+            process = helper._process
+            if helper._entries or process is None or process.poll() is not None:
+                return
+            time.sleep(0.01)
 
     def ended(self) -> bool:
         """Every helper started has ended (none is left running)."""
