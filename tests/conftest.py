@@ -72,3 +72,25 @@ def visit_flow() -> Flow:
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     return Store(tmp_path / "db")
+
+
+@pytest.fixture(scope="module")
+def twelve(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve generated cases (tests/due_caseload.py), built once per test module."""
+    from tests.due_caseload import build_caseload
+
+    root = tmp_path_factory.mktemp("twelve") / "db"
+    build_caseload(root, cases=12)
+    return root
+
+
+@pytest.fixture
+def small(twelve: Path, tmp_path: Path) -> Store:
+    """Twelve generated cases, in a database of the test's own, nothing kept yet."""
+    import shutil
+    from datetime import date
+
+    from tests import due_caseload
+
+    shutil.copytree(twelve, tmp_path / "small")
+    return Store(tmp_path / "small", clock=due_caseload.Clock(date(2026, 2, 1)), user="worker")

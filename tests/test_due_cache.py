@@ -111,20 +111,6 @@ def test_one_case_is_due_as_in_the_caseload(caseload: Store) -> None:
 
 
 # -- what a warm run works out again -------------------------------------------------------
-@pytest.fixture(scope="module")
-def twelve(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("twelve") / "db"
-    build_caseload(root, cases=12)
-    return root
-
-
-@pytest.fixture
-def small(twelve: Path, tmp_path: Path) -> Store:
-    """Twelve generated cases, in a database of the test's own, nothing kept yet."""
-    shutil.copytree(twelve, tmp_path / "small")
-    return Store(tmp_path / "small", clock=due_caseload.Clock(DAY), user="worker")
-
-
 def test_a_warm_run_works_out_only_the_cases_that_changed(
     small: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -29,26 +29,16 @@ from assistant.casework.policies import load_policies
 from assistant.flows.loader import default_library
 from assistant.paths import content_dir
 from assistant.records.store import Store, StoreError
-from tests.due_caseload import build_caseload
 
 LIBRARY = default_library()
 POLICIES = load_policies(content_dir())
 DAY = date(2026, 2, 1)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("helped") / "db"
-    build_caseload(root, cases=14)
-    return root
-
-
 @pytest.fixture
-def store(built: Path, tmp_path: Path) -> Store:
-    """The caseload in a database of the test's own, nothing kept yet."""
-    shutil.copytree(built, tmp_path / "db")
-    cache_path(tmp_path / "db").unlink(missing_ok=True)
-    return Store(tmp_path / "db")
+def store(small: Store) -> Store:
+    """Twelve generated cases, nothing kept yet; opened as `reunify` opens it."""
+    return Store(small.root)
 
 
 def due(store: Store, helper: bool = True, keep: bool = True) -> list[dict[str, Any]]:
