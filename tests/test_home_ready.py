@@ -182,3 +182,40 @@ async def test_no_automatic_backup_when_none_is_due_or_in_a_second_window(
     async with create_app(second, backup=True).run_test(size=SIZE) as pilot:
         await pilot.pause()
     assert calls == []
+
+
+async def test_the_due_dialog_draws_only_what_is_in_sight(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 1,000 cases there are thousands of items: `d` drew every one of them before
+    it showed (seconds); now only the items in sight are drawn, and End reaches the
+    last one."""
+    from assistant.casework.due_rules import DueItem
+    from assistant.ui import due as due_module
+    from assistant.ui.due import DueBlocks, DueScreen
+
+    items = [
+        DueItem(f"C-{n:05d}", f"Item {n} of the caseload", "2027-01-01", "Source words", n < 3)
+        for n in range(8000)
+    ]
+    drawn: list[int] = []
+    real_text = DueBlocks.text
+
+    def text(blocks: DueBlocks, index: int) -> Any:
+        drawn.append(index)
+        return real_text(blocks, index)
+
+    monkeypatch.setattr(due_module.DueBlocks, "text", text)
+    app = create_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(DueScreen(items))
+        await pilot.pause()
+        shown = app.screen.query_one("#due-all").shown()
+        assert "What is due, soonest first" in shown
+        assert "OVERDUE 2027-01-01  C-00000" in shown and "Source words" in shown
+        assert len(set(drawn)) < 40
+        await pilot.press("end")
+        await pilot.pause()
+        shown = app.screen.query_one("#due-all").shown()
+        assert "C-07999" in shown and "Esc closes." in shown
+        assert len(set(drawn)) < 80

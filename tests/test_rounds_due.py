@@ -273,7 +273,7 @@ async def test_home_screen_shows_what_is_due_soonest_first(tmp_path: Path) -> No
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(pilot.app.screen, DueScreen)
-        assert "Source: " in str(pilot.app.screen.query_one("Static").render())
+        assert "Source: " in pilot.app.screen.query_one("#due-all").shown()
 
 
 async def test_classifying_together_in_the_app(tmp_path: Path) -> None:

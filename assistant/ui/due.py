@@ -9,10 +9,9 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from assistant.text import printable
+from assistant.ui.audit_list import BlockList
 from assistant.ui.dialog import Dialog
 
 
@@ -50,6 +49,42 @@ def due_lines(items: list[Any], limit: int | None = None) -> Text:
     return text
 
 
+class DueBlocks:
+    """What is due as blocks for a `BlockList` (only what is in sight is drawn: at
+    1,000 cases there are thousands of items, and one Static of all of them took
+    seconds to open): the title, one block for each item with its source, and how
+    to close it."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items) + 2
+
+    def text(self, index: int) -> Text:
+        if index == 0:
+            title = Text("What is due, soonest first", style="bold")
+            return title if self.items else title.append("\n\nNothing is due.", style="")
+        if index > len(self.items):
+            return Text("\nEsc closes." if self.items else "Esc closes.")
+        item = self.items[index - 1]
+        text = Text("\n")  # a blank line before each item
+        if item.overdue:
+            text.append("OVERDUE ", style="bold reverse")
+        text.append(f"{item.due_on}  {item.case}\n", style="bold")
+        text.append(f"{printable(item.what)}\n")
+        text.append(f"Source: {printable(item.source)}", style="dim")
+        return text
+
+    def guesses(self, width: int) -> list[int]:
+        width = max(width, 1)
+        items = [
+            2 + (len(i.what) + width - 1) // width + (len(i.source) + 8 + width - 1) // width
+            for i in self.items
+        ]
+        return [1 if self.items else 3, *items, 2 if self.items else 1]
+
+
 class DueScreen(Dialog[None]):
     """Everything due across cases, with sources."""
 
@@ -60,18 +95,7 @@ class DueScreen(Dialog[None]):
         self.items = items
 
     def compose(self) -> ComposeResult:
-        text = Text("What is due, soonest first\n\n", style="bold")
-        for item in self.items:
-            if item.overdue:
-                text.append("OVERDUE ", style="bold reverse")
-            text.append(f"{item.due_on}  {item.case}\n", style="bold")
-            text.append(f"{printable(item.what)}\n")
-            text.append(f"Source: {printable(item.source)}\n\n", style="dim")
-        if not self.items:
-            text.append("Nothing is due.\n")
-        text.append("Esc closes.")
-        with VerticalScroll(classes="dialog-box", id="due-all"):
-            yield Static(text)
+        yield BlockList(DueBlocks(self.items), classes="dialog-box", id="due-all")
 
     def on_mount(self) -> None:
         self.query_one("#due-all").focus()
