@@ -434,7 +434,7 @@ class Screen:
         (ARTIFACTS / "serve-not-shown.txt").write_text(repr(self.frames[since:]))
         raise AssertionError(f"{words!r} never shown; last sent: {self.text(since)[-400:]!r}")
 
-    def quiet(self, page: object, ms: int = 150, seconds: float = 15) -> None:
+    def quiet(self, page: object, ms: int = 100, seconds: float = 15) -> None:
         """Wait until nothing more has been sent for `ms` (the app has drawn what the
         last key did), however long a loaded machine takes to draw it."""
         deadline = time.monotonic() + seconds
@@ -474,10 +474,14 @@ def fill_rating(page: object, screen: Screen, level_position: int, reasons: str)
     mark = screen.wait_for(page, "Case TEAM-1", mark)  # the case screen, of this case
     press(page, "r")
     screen.wait_for(page, "Rate on your own", mark)  # the role and name are the account's
-    for _ in range(5):  # four rows and the overall level, each key once the last is drawn
-        for key in ("Enter", *["ArrowDown"] * level_position, "Enter", "Tab"):
-            press(page, key)
-            screen.quiet(page)
+    for _ in range(5):  # four rows and the overall level: open, choose, next row, each
+        # once the last has been drawn (the list's moves are taken in order, as they come)
+        press(page, "Enter")
+        screen.quiet(page)
+        press(page, *["ArrowDown"] * level_position, "Enter")
+        screen.quiet(page)
+        press(page, "Tab")
+        screen.quiet(page)
     page.keyboard.type(reasons, delay=20)  # type: ignore[attr-defined]
     screen.wait_for(page, reasons[-11:], mark)  # every key before it has been taken
     press(page, "Tab")
