@@ -361,8 +361,15 @@ def test_in_a_real_browser(server: tuple[str, Path]) -> None:
         page.screenshot(path=str(ARTIFACTS / "serve-home.png"))
         page.click("#terminal")
         mark = len(sees.frames)
-        page.keyboard.press("n")  # the new case's field: each key once the last is drawn
-        sees.quiet(page)
+        sees.key(page, "n")  # the new case's field; a letter shown in it says it has the keys
+        typed = 0
+        while typed < 5:  # a letter typed before the field took the keys is lost
+            page.keyboard.type("Z")
+            typed += 1
+            if sees.shown(page, "Z", mark, seconds=3):
+                break
+        mark = len(sees.frames)
+        sees.key(page, *["Backspace"] * typed)  # the field is empty again, however many came
         page.keyboard.type("WEB-1", delay=50)
         sees.wait_for(page, "B-1", mark)  # the last letters reached the field (drawn in pieces)
         page.keyboard.press("Enter")
@@ -372,10 +379,10 @@ def test_in_a_real_browser(server: tuple[str, Path]) -> None:
         ):
             page.wait_for_timeout(200)
         created = {c.ref: c for c in Store(root).cases()}
+        assert "WEB-1" in created, (sorted(created), sees.text(mark)[-600:])
         assert created["WEB-1"].created_by == "alice"
         mark = len(sees.frames)
-        page.keyboard.press("f")  # the flows; the first is "A SMART goal": which parent?
-        sees.quiet(page)
+        sees.key(page, "f")  # the flows; the first is "A SMART goal": which parent?
         page.keyboard.press("Enter")
         sees.wait_for(page, "F2 meaning", mark)  # the conversation's keys: it is open
         page.keyboard.press("1")  # answer its first question
@@ -422,6 +429,15 @@ class Screen:
         raw = b"".join(self.frames[since:]).decode("utf-8", errors="replace")
         return ANSI.sub("", raw)
 
+    def shown(self, page: object, words: str, since: int = 0, seconds: float = 30) -> bool:
+        """Whether `words` were sent to the tab (after frame `since`) within `seconds`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if words in self.text(since):
+                return True
+            page.wait_for_timeout(100)  # type: ignore[attr-defined]
+        return False
+
     def wait_for(self, page: object, words: str, since: int = 0, seconds: float = 30) -> int:
         """Wait until `words` were sent to the tab (after frame `since`); how many
         frames had come by then. The app's pace, not a fixed pause, sets the next key."""
@@ -434,15 +450,24 @@ class Screen:
         (ARTIFACTS / "serve-not-shown.txt").write_text(repr(self.frames[since:]))
         raise AssertionError(f"{words!r} never shown; last sent: {self.text(since)[-400:]!r}")
 
-    def quiet(self, page: object, ms: int = 100, seconds: float = 15) -> None:
-        """Wait until nothing more has been sent for `ms` (the app has drawn what the
-        last key did), however long a loaded machine takes to draw it."""
+    def drawn(self, page: object, since: int, ms: int = 100, seconds: float = 15) -> None:
+        """Wait until the app has drawn what a key pressed at frame `since` did: something
+        sent after it, then nothing more for `ms`. (Quiet alone is not enough: on a
+        loaded machine the app may not have begun to answer the key.)"""
         deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and len(self.frames) <= since:
+            page.wait_for_timeout(20)  # type: ignore[attr-defined]
         while time.monotonic() < deadline:
             before = len(self.frames)
             page.wait_for_timeout(ms)  # type: ignore[attr-defined]
             if len(self.frames) == before:
                 return
+
+    def key(self, page: object, *keys: str) -> None:
+        """Press `keys`, then wait until the app has drawn what they did."""
+        since = len(self.frames)
+        press(page, *keys)
+        self.drawn(page, since)
 
 
 def press(page: object, *keys: str, pause: int = 40) -> None:
@@ -476,12 +501,9 @@ def fill_rating(page: object, screen: Screen, level_position: int, reasons: str)
     screen.wait_for(page, "Rate on your own", mark)  # the role and name are the account's
     for _ in range(5):  # four rows and the overall level: open, choose, next row, each
         # once the last has been drawn (the list's moves are taken in order, as they come)
-        press(page, "Enter")
-        screen.quiet(page)
-        press(page, *["ArrowDown"] * level_position, "Enter")
-        screen.quiet(page)
-        press(page, "Tab")
-        screen.quiet(page)
+        screen.key(page, "Enter")
+        screen.key(page, *["ArrowDown"] * level_position, "Enter")
+        screen.key(page, "Tab")
     page.keyboard.type(reasons, delay=20)  # type: ignore[attr-defined]
     screen.wait_for(page, reasons[-11:], mark)  # every key before it has been taken
     press(page, "Tab")
