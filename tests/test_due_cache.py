@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from assistant.casework import due_cache
+from assistant.casework import due_cache, due_versions
 from assistant.casework.due import due_items
 from assistant.casework.due_cache import cache_path
 from assistant.casework.policies import load_policies
@@ -290,7 +290,7 @@ def test_a_cache_copied_from_another_database_is_ignored(twelve: Path, tmp_path:
     cache_path(other.root).parent.mkdir(mode=0o700)
     cache_path(other.root).write_text(json.dumps(kept))
     assert due(other) == expected
-    kept["header"]["database"] = due_cache.database_id(other.root)
+    kept["header"]["database"] = due_versions.database_id(other.root)
     cache_path(other.root).write_text(json.dumps(kept))
     assert due(other) == expected
 

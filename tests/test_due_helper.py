@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from assistant.casework import due_cache, due_helper, due_helper_run
+from assistant.casework import due_cache, due_helper, due_helper_run, due_versions
 from assistant.casework.due import due_items
 from assistant.casework.due_cache import DueCache, cache_path
 from assistant.casework.policies import load_policies
@@ -97,7 +97,7 @@ def kept_cases(store: Store) -> dict[str, Any]:
     the database has files of its own); those are checked to be the files' now."""
     cases = json.loads(cache_path(store.root).read_bytes())["cases"]
     for ref, entry in cases.items():
-        assert entry.pop("key") == json.loads(json.dumps(due_cache.case_key(store, ref)))
+        assert entry.pop("key") == json.loads(json.dumps(due_versions.case_key(store, ref)))
     return dict(cases)
 
 

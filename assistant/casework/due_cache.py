@@ -11,12 +11,13 @@ the engine's trajectory, which counts from the day.
 its case file and of its answer log (a save appends to the log or replaces the
 case file). A run reads again only the cases whose files changed since, and
 merges. The whole cache is for one database folder, one version of the code and
-one version of the flows; anything else in it is ignored. A damaged, stale or
-foreign cache is ignored and rebuilt, never an error; it is written atomically
-(two processes writing at once: the last one wins), 0600, and in an encrypted
-database sealed with the database's key like any other file (a plain cache found
-there is removed). It holds facts of every case it has seen, but a run only
-shows the cases the store shows (a team server's user sees their own).
+one version of the flows (`assistant.casework.due_versions`); anything else in
+it is ignored. A damaged, stale or foreign cache is ignored and rebuilt, never
+an error; it is written atomically (two processes writing at once: the last one
+wins), 0600, and in an encrypted database sealed with the database's key like
+any other file (a plain cache found there is removed). It holds facts of every
+case it has seen, but a run only shows the cases the store shows (a team
+server's user sees their own).
 
 Cases are worked out one at a time, and only what is kept of each stays in
 memory (the store keeps the few logs it read last, not every one). A run with
@@ -26,7 +27,6 @@ many cases to work out can share them with a helper process
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -43,15 +43,12 @@ from assistant.casework.due_rules import (
     engine_items,
     supervision_dates,
 )
+from assistant.casework.due_versions import Stamp, case_key, header_for
 from assistant.casework.replay import CaseReplay
 from assistant.records.permissions import CACHE_FOLDER
 
-#: the cache's own shape; change it when what is kept changes
-FORMAT = 1
 FOLDER = CACHE_FOLDER
 NAME = "due.json"
-#: what a file's version is read from (ctime: also a file changed in place)
-Stamp = list[int] | None
 
 
 def cache_path(root: Path) -> Path:
@@ -188,68 +185,6 @@ def from_json(ref: str, kept: dict[str, Any]) -> CaseDue:
     if not (engine is None or isinstance(engine, str)):
         raise TypeError("an engine input of another shape")
     return CaseDue(ref, facts, tuple(supervision), engine)
-
-
-# -- versions --------------------------------------------------------------------------
-_CODE: str | None = None
-_CONTENT: tuple[Any, str] | None = None
-
-
-def code_version() -> str:
-    """The code that works out what is due (all of Reunify's, to be sure)."""
-    global _CODE
-    if _CODE is None:
-        import assistant
-
-        package = Path(assistant.__file__).parent
-        digest = hashlib.sha256(f"{FORMAT}:{assistant.__version__}".encode())
-        for path in sorted(package.rglob("*.py")):
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-        _CODE = digest.hexdigest()
-    return _CODE
-
-
-def content_version(library: Any) -> str:
-    """The flows the answers are read through (their steps, conditions and feeds)."""
-    global _CONTENT
-    if _CONTENT is None or _CONTENT[0] is not library:
-        digest = hashlib.sha256()
-        for flow_id in sorted(library.flows):
-            digest.update(library.flows[flow_id].model_dump_json().encode())
-        _CONTENT = (library, digest.hexdigest())
-    return _CONTENT[1]
-
-
-def database_id(root: Path) -> str:
-    info = os.stat(root)
-    return f"{os.path.realpath(root)}:{info.st_dev}:{info.st_ino}"
-
-
-def _stamp(path: Path) -> Stamp:
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
-
-
-def header_for(store: Any, library: Any) -> dict[str, Any]:
-    """What a cache is for: its format, the code, the flows and the database."""
-    return {
-        "format": FORMAT,
-        "code": code_version(),
-        "content": content_version(library),
-        "database": database_id(store.root),
-    }
-
-
-def case_key(store: Any, ref: str) -> list[Stamp]:
-    """The versions of the case's two files, which its kept entry is keyed by."""
-    from assistant.records.answer_log import log_path
-
-    case_file = store.case_path(ref)
-    return [_stamp(case_file), _stamp(log_path(case_file))]
 
 
 # -- the cache ---------------------------------------------------------------------------

@@ -18,7 +18,8 @@ def _say(out: IO[bytes], said: dict[str, Any]) -> None:
 def main() -> int:
     """Work out the cases of the job on standard input, one line each on standard
     output (see `assistant.casework.due_helper`)."""
-    from assistant.casework.due_cache import case_due, case_key, header_for, to_json
+    from assistant.casework.due_cache import case_due, to_json
+    from assistant.casework.due_versions import case_key, header_for
     from assistant.flows.loader import default_library
     from assistant.records.store import Store
 
