@@ -74,9 +74,10 @@ def store(tmp_path: Path) -> Store:
     return Store(tmp_path / "db")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def twelve(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Twelve generated cases (tests/due_caseload.py), built once per test module."""
+    """Twelve generated cases (tests/due_caseload.py), built once per test process
+    (tests copy them: see `small`)."""
     from tests.due_caseload import build_caseload
 
     root = tmp_path_factory.mktemp("twelve") / "db"
