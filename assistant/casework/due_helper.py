@@ -30,6 +30,7 @@ signed-in person) works in its own process. Only a run with at least
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -108,14 +109,21 @@ class Helper:
             lines = iter(process.stdout)
             said = json.loads(next(lines))
             if not isinstance(said, dict) or said.get("header") != self.header:
-                return  # another version of the code or flows, or another database
+                self._end()  # another version of the code or flows, or another database
+                return
             for line in lines:
                 said = json.loads(line)
                 if isinstance(said, dict) and isinstance(said.get("entry"), dict):
                     with self._lock:
                         self._entries[str(said["ref"])] = said["entry"]
         except (OSError, ValueError, StopIteration, KeyError):
-            return
+            self._end()  # its work would not be used: no core is spent on it
+
+    def _end(self) -> None:
+        process = self._process
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(OSError):  # it ended meanwhile
+                process.kill()
 
     def entry(self, ref: str) -> dict[str, Any] | None:
         """The helper's cache entry for `ref`, if it has worked it out."""
@@ -127,8 +135,7 @@ class Helper:
         process = self._process
         if process is None:
             return
-        if process.poll() is None:
-            process.kill()
+        self._end()
         process.wait()
         self._thread.join(timeout=5)
         if process.stdout is not None:
