@@ -20,17 +20,16 @@ from assistant.casework.due_rules import (
     Answer,
     CaseFacts,
     DueItem,
-    _date,
     case_facts,
     case_items,
     current_answers,
+    day_of,
     engine_items,
     profile_rules,
     rule_items,
-    supervision_dates,
-    supervision_items,
     working_days,
 )
+from assistant.casework.due_supervision import supervision_dates, supervision_items
 from assistant.flows.runner import FlowSession
 
 __all__ = [
@@ -92,7 +91,7 @@ ASSESSMENT_FLOWS = ("case-profile", "future-harm-factors", "capacity-to-change",
 
 
 def _day(at: str) -> str:
-    day = _date(at[:10])
+    day = day_of(at[:10])
     return f"{day.day} {day:%B %Y}" if day else at[:10]
 
 

@@ -41,8 +41,8 @@ from assistant.casework.due_rules import (
     case_facts,
     case_items,
     engine_items,
-    supervision_dates,
 )
+from assistant.casework.due_supervision import supervision_dates
 from assistant.casework.due_versions import Stamp, case_key, header_for
 from assistant.casework.replay import CaseReplay
 from assistant.records.permissions import CACHE_FOLDER

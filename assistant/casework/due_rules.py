@@ -32,10 +32,8 @@ they came into care, or whether care ends are not known), the item is shown
 with what to check, rather than dropped: missing a statutory approval costs
 more than one line too many.
 
-A third source: the newest case supervision (either supervision flow) that
-agreed dated actions or a next date. Its actions, each with its date, the next
-supervision and, from the planning supervision, the date agreed for the next
-classification are due; a later supervision takes their place (it reviews them).
+A third source, the newest case supervision that agreed dates, is in
+`assistant.casework.due_supervision`.
 
 Each is worked out from a case's records for any day (`case_facts`,
 `supervision_dates`, the engine's input) and the day's items derived from that
@@ -252,7 +250,8 @@ def current_answers(
     return newest
 
 
-def _date(text: Any) -> date | None:
+def day_of(text: Any) -> date | None:
+    """The day `text` names (YYYY-MM-DD), or None when it names none."""
     try:
         return date.fromisoformat(str(text))
     except ValueError:
@@ -287,23 +286,23 @@ def case_facts(store: Any, library: Any, ref: str) -> CaseFacts:
         for key in ACTUAL_RETURN
         if key in answers and not (home and home[1] != "yes" and home[0] > answers[key][0])
     ]
-    returned = _date(max((answers[k] for k in kept), key=lambda a: a[0])[1]) if kept else None
+    returned = day_of(max((answers[k] for k in kept), key=lambda a: a[0])[1]) if kept else None
     legal_status = value(LEGAL_STATUS)
     decisions = store.decisions(ref)
     agreed_level, agreed_on = _agreed_since(decisions)
     permanence_away = _permanence_away(answers.get(PERMANENCE_PLAN), latest_agreed(decisions))
 
     dates: dict[str, date] = {}
-    planned = _date(value(PLANNED_RETURN))
+    planned = day_of(value(PLANNED_RETURN))
     if planned is not None:
         dates["planned_return"] = planned
-    review = _date(value(FIRST_REVIEW))
+    review = day_of(value(FIRST_REVIEW))
     if review is not None:
         dates["review"] = review
     stand_in = False
     if returned is not None:
         dates["return_home"] = returned
-        profile_date = _date(value(ACTUAL_RETURN[0])) if ACTUAL_RETURN[0] in kept else None
+        profile_date = day_of(value(ACTUAL_RETURN[0])) if ACTUAL_RETURN[0] in kept else None
         if value(RETURN_PLANNED) == "unplanned" and profile_date is not None:
             dates["unplanned_return"] = profile_date  # the case profile says how it happened
     elif planned is not None and not permanence_away:
@@ -312,7 +311,7 @@ def case_facts(store: Any, library: Any, ref: str) -> CaseFacts:
     if "return_home" in dates and care_ends is not False:
         dates["ending_care"] = dates["return_home"]
 
-    entered = _date(value(ENTERED_CARE))
+    entered = day_of(value(ENTERED_CARE))
     missing = answers.get(ENTERED_CARE_MISSING)
     if missing and missing[1] == "not_known" and missing[0] > answers.get(ENTERED_CARE, (0,))[0]:
         entered = None  # said to be not known after the date was given
@@ -371,66 +370,3 @@ def case_items(rules: list[Any], facts: CaseFacts, today: date) -> list[DueItem]
         if rule.replaces and applied[rule.id]:
             applied[rule.replaces] = []  # e.g. a care order's shorter timescale
     return [item for found in applied.values() for item in found]
-
-
-#: The supervision flows, and the questions of theirs that set dates: each agreed
-#: action with its date, the next supervision, and (planning) the next classification.
-SUPERVISION_FLOWS = ("supervision-assessment", "supervision-planning")
-SUPERVISION_ACTIONS = (("action_1", "action_1_by"), ("action_2", "action_2_by"),
-                       ("action_3", "action_3_by"))  # fmt: skip
-NEXT_SUPERVISION = "next_supervision"
-NEXT_CLASSIFICATION = "reclass_due"
-#: The longest action shown in a due item (the whole of it is in the supervision record).
-ACTION_SHOWN = 90
-
-
-def _short(text: str) -> str:
-    line = " ".join(str(text).split())
-    return line if len(line) <= ACTION_SHOWN else line[: ACTION_SHOWN - 1].rstrip() + "…"
-
-
-def supervision_items(store: Any, library: Any, ref: str, today: date) -> list[DueItem]:
-    """What the newest supervision that set a date agreed: its actions with their
-    dates, the next supervision and the next classification. An earlier supervision's
-    dates give way to it (each supervision reviews the actions of the one before)."""
-    return [
-        DueItem(ref, what, on, source, date.fromisoformat(on) < today)
-        for what, on, source in supervision_dates(store, library, ref)
-    ]
-
-
-def supervision_dates(store: Any, library: Any, ref: str) -> list[tuple[str, str, str]]:
-    """The dates of `supervision_items` as (what, YYYY-MM-DD, source), whatever the day."""
-    case = CaseReplay.of(store, ref)
-    newest: tuple[str, Any, dict[str, Any]] | None = None
-    for record in case.sessions(ref):
-        flow = library.flows.get(record.flow_id)
-        if flow is None or flow.id not in SUPERVISION_FLOWS:
-            continue
-        current = case.current(record.id, flow)
-        answers = {step: row.get("value") for step, row in current.items()}
-        dated = [by for _, by in SUPERVISION_ACTIONS] + [NEXT_SUPERVISION, NEXT_CLASSIFICATION]
-        if any(step in answers for step in dated) and (
-            newest is None or record.started_at > newest[0]
-        ):
-            newest = (record.started_at, flow, answers)
-    if newest is None:
-        return []
-    started, flow, answers = newest
-    source = f"Case supervision, {started[:10]} ({flow.title})"
-    found: list[tuple[str, Any]] = [
-        (f"Agreed in supervision: {_short(answers[what])}", answers[by])
-        for what, by in SUPERVISION_ACTIONS
-        if what in answers and by in answers
-    ]
-    if NEXT_CLASSIFICATION in answers:
-        again = "Classify the risk again (agreed in supervision)"
-        found.append((again, answers[NEXT_CLASSIFICATION]))
-    if NEXT_SUPERVISION in answers:
-        found.append(("Next supervision on this case", answers[NEXT_SUPERVISION]))
-    dates = []
-    for what, on in found:
-        day = _date(on)
-        if day is not None:
-            dates.append((what, day.isoformat(), source))
-    return dates
