@@ -16,11 +16,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from assistant.flows.content import TomlError, one_line, read_toml
-from assistant.flows.feed_targets import feed_problems
+from assistant.flows.content import TomlError, read_toml
+from assistant.flows.flow_problems import FlowError, Lines, Problem, cross_check
 from assistant.flows.links import linked_cards
 from assistant.flows.steps import KINDS, Step, recorded_refs
-from assistant.risk import LEVELS
 
 FLOW_ID = r"^[a-z][a-z0-9-]{0,63}$"
 AUDIENCES = ("practitioner", "supervision", "child", "learning", "check-in")
@@ -70,29 +69,6 @@ class Flow(FlowHeader):
         return next((s.id for s in self.steps if getattr(s, "compare", None)), None)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a flow file, with where it is."""
-
-    file: str
-    message: str
-    line: int | None = None
-    step: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        what = f"step '{self.step}': {self.message}" if self.step else self.message
-        return f"{where}: {one_line(what)}"
-
-
-class FlowError(Exception):
-    """A flow file with problems; `problems` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(map(str, problems)))
-
-
 @dataclass
 class FlowLibrary:
     """The flows that loaded, and the problems of those that did not."""
@@ -105,37 +81,6 @@ class FlowLibrary:
         for flow in sorted(self.flows.values(), key=lambda f: f.title):
             groups[flow.audience].append(flow)
         return {a: fs for a, fs in groups.items() if fs}
-
-
-class _Lines:
-    """Finds the line of a key in the raw TOML text (tomllib keeps no positions)."""
-
-    STEPS = re.compile(r"^\s*\[\[\s*steps\s*\]\]")
-    TABLE = re.compile(r"^\s*\[")
-
-    def __init__(self, text: str) -> None:
-        # TOML lines end at LF (or CRLF) only; str.splitlines() also splits at U+2028 and others
-        self.lines = text.split("\n")
-        self.step_starts = [i for i, ln in enumerate(self.lines) if self.STEPS.match(ln)]
-
-    def _find(self, key: str, start: int, end: int) -> int | None:
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for i in range(start, end):
-            if pattern.match(self.lines[i]):
-                return i + 1
-        return None
-
-    def top(self, key: str | None) -> int | None:
-        end = self.step_starts[0] if self.step_starts else len(self.lines)
-        return self._find(key, 0, end) if key else None
-
-    def step(self, index: int, key: str | None) -> int | None:
-        if index >= len(self.step_starts):
-            return None
-        start = self.step_starts[index]
-        later = [i for i in self.step_starts if i > start]
-        end = later[0] if later else len(self.lines)
-        return (self._find(key, start, end) if key else None) or start + 1
 
 
 def _unknown_kind(kind: Any) -> str:
@@ -175,7 +120,7 @@ def check_text(text: str, name: str, stem: str | None = None) -> tuple[Flow | No
     except TomlError as exc:
         match = re.search(r"line (\d+)", str(exc))
         return None, [Problem(name, f"not valid TOML: {exc}", int(match[1]) if match else None)]
-    lines = _Lines(text)
+    lines = Lines(text)
     problems: list[Problem] = []
     raw_steps = raw.pop("steps", None)
     header: FlowHeader | None = None
@@ -207,7 +152,7 @@ def check_text(text: str, name: str, stem: str | None = None) -> tuple[Flow | No
             for error in exc.errors():
                 key, message = _describe(error)
                 problems.append(Problem(name, message, lines.step(index, key), label))
-    problems += _cross_check(steps, raw_steps, lines, name)
+    problems += cross_check(steps, raw_steps, lines, name)
     if header and header.about and header.about not in {s.id for s in steps if s.is_question}:
         problems.append(
             Problem(
@@ -217,104 +162,6 @@ def check_text(text: str, name: str, stem: str | None = None) -> tuple[Flow | No
     if problems or header is None:
         return None, problems
     return Flow(**header.model_dump(), steps=tuple(steps)), []
-
-
-def _cross_check(steps: list[Any], raw: list[Any], lines: _Lines, name: str) -> list[Problem]:
-    """Problems between steps: duplicate ids, conditions on missing or later steps."""
-    problems: list[Problem] = []
-    raw_ids = [s.get("id") if isinstance(s, dict) else None for s in raw]
-    for index, step_id in enumerate(raw_ids):
-        if isinstance(step_id, str) and step_id in raw_ids[:index]:
-            problems.append(Problem(name, "duplicate step id", lines.step(index, "id"), step_id))
-    all_ids = {s.id for s in steps}
-    for step in steps:
-        feed = getattr(step, "feeds", None)
-        if feed is not None:
-            line = lines.step(raw_ids.index(step.id), "feeds")
-            for why in feed_problems(step.kind, feed.to, feed.values, step.answer_values()):
-                problems.append(Problem(name, why, line, step.id))
-    problems += _compare_problems(steps, raw_ids, lines, name)
-    problems += _tick_list_problems(steps, raw_ids, lines, name)
-    for position, step in enumerate(steps):
-        if step.when is None:
-            continue
-        earlier = steps[:position]
-        questions = {s.id for s in earlier if s.is_question}
-        for target in sorted(step.when.steps()):
-            if target in questions:
-                continue
-            if target not in all_ids:
-                why = f"condition names step '{target}', which does not exist"
-            elif target not in {s.id for s in earlier}:
-                why = f"condition names step '{target}', which does not come before it"
-            else:
-                why = f"condition names step '{target}', which is a message, not a question"
-            where = raw_ids.index(step.id)
-            problems.append(Problem(name, why, lines.step(where, "when"), step.id))
-    return problems
-
-
-def _tick_list_problems(
-    steps: list[Any], raw_ids: list[Any], lines: _Lines, name: str
-) -> list[Problem]:
-    """A `ticked` test names a factor tick list and one of its options; every factor
-    of a tick list is asked, once ticked, by a later factor step (else a ticked
-    factor would be dropped without a word)."""
-    problems: list[Problem] = []
-    lists = {s.id: s for s in steps if getattr(s, "unticked", None)}
-    asked: set[tuple[str, str]] = set()
-    for step in steps:
-        for test in step.when.tests() if step.when is not None else []:
-            if test.test != "ticked":
-                continue
-            tick_list = lists.get(test.step)
-            why = None
-            if tick_list is None:
-                why = f"ticked: '{test.step}' is not a factor tick list (unticked = \"absent\")"
-            elif test.value not in tick_list.answer_values():
-                why = f"ticked: '{test.value}' is not an option of '{test.step}'"
-            elif getattr(step, "factor", test.value) != test.value:
-                why = f"ticked: '{test.value}' shows the question about '{step.factor}'"
-            if why:
-                where = lines.step(raw_ids.index(step.id), "when")
-                problems.append(Problem(name, why, where, step.id))
-            elif step.kind == "factor":
-                asked.add((test.step, test.value))
-    for list_id, tick_list in lists.items():
-        position = raw_ids.index(list_id)
-        for factor in tick_list.answer_values():
-            if (list_id, factor) not in asked:
-                why = (
-                    f"'{factor}' can be ticked but no later factor question asks it "
-                    f'(when = {{ step = "{list_id}", ticked = "{factor}" }})'
-                )
-                problems.append(Problem(name, why, lines.step(position, "options"), list_id))
-    return problems
-
-
-def _compare_problems(
-    steps: list[Any], raw_ids: list[Any], lines: _Lines, name: str
-) -> list[Problem]:
-    """A classification step's `compare` names earlier questions of the right kind:
-    a choice of the four levels for a row, a decision for the overall level."""
-    problems: list[Problem] = []
-    for position, step in enumerate(steps):
-        compare = getattr(step, "compare", None) or {}
-        earlier = {s.id: s for s in steps[:position]}
-        for row, target in compare.items():
-            wanted = "decision" if row == "overall" else "choice"
-            found = earlier.get(target)
-            if found is None:
-                why = f"compare: {row} names step '{target}', which does not come before it"
-            elif found.kind != wanted:
-                why = f"compare: {row} names step '{target}', which is not a {wanted} question"
-            elif wanted == "choice" and sorted(found.answer_values()) != sorted(LEVELS):
-                why = f"compare: {row} names step '{target}', whose options are not the four levels"
-            else:
-                continue
-            where = raw_ids.index(step.id)
-            problems.append(Problem(name, why, lines.step(where, "compare"), step.id))
-    return problems
 
 
 def check_file(path: Path) -> tuple[Flow | None, list[Problem]]:
