@@ -132,3 +132,34 @@ def test_a_plain_database_never_imports_the_cryptography_library() -> None:
     assert crypto.MAGIC.startswith(
         __import__("assistant.records.storage").records.storage.SEALED_PREFIX
     )
+
+
+@pytest.mark.parametrize("bad", ["garbled", "plain", "swapped"])
+def test_a_bad_line_in_a_sealed_log_is_named_by_its_number(tmp_path: Path, bad: str) -> None:
+    """A sealed log is unsealed line by line and parsed in one go; a line that cannot
+    be unsealed, a plain line, or a line sealed for another case's log is still
+    named by its number, and a whole log reads as before."""
+    from assistant.records.answer_log import log_path
+    from assistant.records.keys import encrypt_database
+
+    db = tmp_path / "db"
+    store = Store(db)
+    for ref in ("A-1", "B-1"):
+        store.create_case(ref)
+        session = store.start_session(ref, "f", "F").id
+        for n in range(3):
+            store.record(ref, session, AnswerEvent("q", f"{ref} answer {n}"))
+    encrypt_database(db, PASS, (2**10, 8, 1))
+    store = Store(db, passphrase=PASS)
+    assert [r["value"] for r in store.answer_rows("A-1")] == [f"A-1 answer {n}" for n in range(3)]
+    path = log_path(store.case_path("A-1"))
+    lines = path.read_bytes().splitlines()
+    if bad == "garbled":
+        lines[1] = lines[1][:-8] + b"AAAAAAA="
+    elif bad == "plain":
+        lines[1] = json.dumps({"session": "s", "step": "q", "value": 1}).encode()
+    else:
+        lines[1] = log_path(store.case_path("B-1")).read_bytes().splitlines()[1]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(StoreError, match="line 2"):
+        Store(db, passphrase=PASS).answer_rows("A-1")

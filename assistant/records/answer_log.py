@@ -59,10 +59,15 @@ def encode_row(row: dict[str, Any], codec: Codec, name: str) -> bytes:
     return base64.b64encode(codec.encode(data, name)) + b"\n"
 
 
+def _unsealed(path: Path, line: bytes, codec: Codec) -> bytes:
+    """A line's JSON text: as it is, or unsealed from its base64."""
+    raw = line if line.startswith(b"{") else base64.b64decode(line, validate=True)
+    return codec.decode(raw, path.name)
+
+
 def decode_row(path: Path, number: int, line: bytes, codec: Codec) -> dict[str, Any]:
     try:
-        raw = line if line.startswith(b"{") else base64.b64decode(line, validate=True)
-        row = json.loads(codec.decode(raw, path.name))
+        row = json.loads(_unsealed(path, line, codec))
     except (ValueError, binascii.Error) as exc:
         raise DamagedFileError(path, f"line {number} cannot be read: {str(exc)[:120]}") from None
     except RecursionError:
@@ -94,10 +99,19 @@ def decode_rows(path: Path, lines: list[bytes], first: int, codec: Codec) -> lis
     one parse for all its lines, by pydantic-core's JSON reader (Rust, a third
     quicker than the json module here; it gives the same values, and what it
     refuses, such as a lone surrogate, is read again below). Anything unexpected
-    is read again line by line, so a damaged line is named by its number."""
+    is read again line by line, so a damaged line is named by its number. A sealed
+    log's lines are unsealed one by one, then parsed in one go in the same way."""
+    texts: list[bytes] | None = None
     if codec is PLAIN and lines and all(line.startswith(b"{") for line in lines):
+        texts = lines
+    elif codec is not PLAIN and lines and all(lines):
         try:
-            rows = from_json(b"[" + b",".join(lines) + b"]")
+            texts = [_unsealed(path, line, codec) for line in lines]
+        except (ValueError, binascii.Error):
+            texts = None  # read line by line below, which says which line and why
+    if texts is not None:
+        try:
+            rows = from_json(b"[" + b",".join(texts) + b"]")
         except (ValueError, RecursionError):
             rows = None
         if isinstance(rows, list) and len(rows) == len(lines) and all(map(_shaped, rows)):
