@@ -219,3 +219,19 @@ async def test_the_due_dialog_draws_only_what_is_in_sight(
         shown = app.screen.query_one("#due-all").shown()
         assert "C-07999" in shown and "Esc closes." in shown
         assert len(set(drawn)) < 80
+
+
+async def test_the_due_dialog_says_when_nothing_is_due(store: Store) -> None:
+    from assistant.ui.due import DueScreen
+
+    app = create_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(DueScreen([]))
+        await pilot.pause()
+        shown = app.screen.query_one("#due-all").shown()
+        assert shown.split("\n")[:4] == [
+            "What is due, soonest first",
+            "",
+            "Nothing is due.",
+            "Esc closes.",
+        ]

@@ -1,5 +1,5 @@
-"""The helper process of a cold `reunify due` (see `assistant.casework.due_helper`):
-it reads its job on standard input and says each case's entry on a line."""
+"""The helper process of a long due run (see `assistant.casework.due_helper`): it
+reads its job on standard input and says each case's entry on a line."""
 
 from __future__ import annotations
 

@@ -63,8 +63,9 @@ class DueBlocks:
 
     def text(self, index: int) -> Text:
         if index == 0:
-            title = Text("What is due, soonest first", style="bold")
-            return title if self.items else title.append("\n\nNothing is due.", style="")
+            title = Text()
+            title.append("What is due, soonest first", style="bold")
+            return title if self.items else title.append("\n\nNothing is due.")
         if index > len(self.items):
             return Text("\nEsc closes." if self.items else "Esc closes.")
         item = self.items[index - 1]
