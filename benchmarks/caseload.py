@@ -731,21 +731,19 @@ def rounded(value: Any) -> Any:
     return round(value, 3) if isinstance(value, float) else value
 
 
+def git(code: Path, *args: str) -> str:
+    """What `git -C code ARGS` prints, stripped."""
+    found = subprocess.run(
+        ["git", "-C", str(code), *args], capture_output=True, text=True, timeout=10
+    )
+    return found.stdout.strip()
+
+
 def about(code: Path) -> dict[str, Any]:
     """What was measured, where: the code's commit, the machine."""
     try:
-        rev = subprocess.run(
-            ["git", "-C", str(code), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(code), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
+        rev = git(code, "rev-parse", "--short", "HEAD")
+        dirty = git(code, "status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         rev, dirty = "", ""
     return {
