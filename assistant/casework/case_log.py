@@ -18,6 +18,7 @@ from typing import Any
 
 from assistant.records.events import AnswerEvent
 from assistant.records.model import StoredAnswer
+from assistant.records.storage import StatKey, stat_key
 from assistant.records.store import Store
 
 Row = dict[str, Any]
@@ -30,14 +31,14 @@ def log_rows(store: Store, ref: str) -> list[Row]:
     return store.answer_rows(ref)
 
 
-def case_file_version(store: Store, ref: str) -> tuple[int, int, int] | None:
-    """What identifies the case file's present state (its inode, size and time of
-    change; None when there is none): a file written again reads differently."""
+def case_file_version(store: Store, ref: str) -> StatKey | None:
+    """What identifies the case file's present state (`stat_key`: its inode, size
+    and times; None when there is none): a file written again reads differently."""
     try:
         info = os.stat(store.case_path(ref))
     except FileNotFoundError:
         return None
-    return (info.st_ino, info.st_size, info.st_mtime_ns)
+    return stat_key(info)
 
 
 def stored(row: Row) -> StoredAnswer:

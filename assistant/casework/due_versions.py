@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from assistant.records.storage import stat_key
+
 #: the cache's own shape; change it when what is kept changes
 FORMAT = 1
 #: what a file's version is read from (ctime: also a file changed in place)
@@ -56,7 +58,7 @@ def _stamp(path: Path) -> Stamp:
         info = os.stat(path)
     except FileNotFoundError:
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
+    return list(stat_key(info))
 
 
 def header_for(store: Any, library: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from assistant.casework.replay import current_rows
 from assistant.flows.flow_index import index_of
 from assistant.flows.loader import Flow, FlowLibrary
 from assistant.flows.steps import LEFT_UNTICKED
+from assistant.records.storage import StatKey
 from assistant.records.store import Store
 
 
@@ -123,7 +124,7 @@ class FedState:
         self.library = library
         self.seen = 0
         self.last: Row | None = None
-        self.version: tuple[int, int, int] | None = None
+        self.version: StatKey | None = None
         #: session -> its place in the store's order (newest first), and its flow
         self.rank: dict[str, int] = {}
         self.flow_of: dict[str, str] = {}

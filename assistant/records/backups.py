@@ -55,6 +55,7 @@ from assistant.records.storage import (
     dumps,
     fsync_dir,
     parse_document,
+    stat_key,
     write_atomic,
 )
 
@@ -95,7 +96,7 @@ def database_files(root: Path) -> list[Path]:
     return files + sorted([*cases.glob("*.json"), *cases.glob(f"*{SUFFIX}")])
 
 
-def database_version(root: Path) -> tuple[tuple[str, int, int, int], ...]:
+def database_version(root: Path) -> tuple[tuple[str, int, int, int, int], ...]:
     """The size, time and identity of the index and of every case file and log: it
     changes whenever anything in the database is written (an answer, a session, a
     new or archived case, a restore). Only looked at, never read: cheap enough to
@@ -108,7 +109,7 @@ def database_version(root: Path) -> tuple[tuple[str, int, int, int], ...]:
             except FileNotFoundError:
                 continue  # removed while we looked
             name = path.relative_to(root).as_posix()
-            found.append((name, info.st_size, info.st_mtime_ns, info.st_ino))
+            found.append((name, *stat_key(info)))
     return tuple(sorted(found))
 
 
